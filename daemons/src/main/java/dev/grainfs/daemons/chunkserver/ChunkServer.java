@@ -1,0 +1,156 @@
+package dev.grainfs.daemons.chunkserver;
+
+import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.wire.RpcClient;
+import dev.grainfs.core.wire.RpcServer;
+import dev.grainfs.core.wire.proto.HeartbeatResponse;
+import dev.grainfs.core.wire.proto.ServerAddress;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chunkserver process: opens its chunk store, serves the data path, and heartbeats to every
+ * master it is given. Its identity is kept in the first data dir, so it survives restarts.
+ */
+public final class ChunkServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ChunkServer.class);
+
+    private final ChunkServerConfig config;
+    private final StoreAdapter store;
+    private final String id;
+    private final ChunkReports reports = new ChunkReports();
+    private final RpcClient rpc;
+    private final ChunkServerRpc handler;
+    private final RpcServer server;
+    private final ScheduledExecutorService timer;
+    private final List<MasterLink> links = new ArrayList<>();
+    private volatile HostPort address;
+
+    public ChunkServer(ChunkServerConfig config) throws IOException {
+        this.config = config;
+        this.store = StoreAdapter.open(config.dataDirs(), config.maxChunkSize());
+        this.id = loadOrCreateId(config.dataDirs().get(0));
+        this.rpc = new RpcClient("cs-" + id, 1);
+        this.handler = new ChunkServerRpc(id, store, rpc, reports);
+        this.server = new RpcServer("chunkserver", handler, 2);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "chunkserver-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public HostPort start() throws IOException {
+        address = server.start(config.bindHost(), config.port());
+        for (HostPort m : config.masters()) {
+            MasterLink link = new MasterLink(m, rpc, this, this::onCommands);
+            links.add(link);
+        }
+        timer.scheduleWithFixedDelay(this::tick, 0, config.heartbeatMs(), TimeUnit.MILLISECONDS);
+        log.info("chunkserver {} listening on {} with {} replicas in {}", id, address, store.count(), config.dataDirs());
+        return address;
+    }
+
+    private void tick() {
+        for (MasterLink l : links) {
+            try {
+                l.tick();
+            } catch (RuntimeException e) {
+                log.error("heartbeat to {} failed", l.master(), e);
+            }
+        }
+    }
+
+    /** Applies what a master said in a heartbeat answer: deletions and lease extensions. */
+    private void onCommands(HeartbeatResponse r) {
+        for (long h : r.getDeleteChunksList()) {
+            try {
+                store.delete(h);
+                handler.forget(h);
+                log.debug("deleted chunk {}", Long.toHexString(h));
+            } catch (Exception e) {
+                log.warn("cannot delete chunk {}: {}", Long.toHexString(h), e.getMessage());
+            }
+        }
+        for (long h : r.getLeaseExtendedList()) {
+            handler.leaseExtended(h, r.getLeaseMs());
+        }
+    }
+
+    String id() {
+        return id;
+    }
+
+    public String serverId() {
+        return id;
+    }
+
+    StoreAdapter store() {
+        return store;
+    }
+
+    ChunkReports reports() {
+        return reports;
+    }
+
+    int activeTransfers() {
+        return 0;
+    }
+
+    List<Long> leasesToRenew() {
+        return handler.leasesToRenew(System.nanoTime(), 30_000_000_000L);
+    }
+
+    ServerAddress selfAddress() {
+        return ServerAddress.newBuilder().setServerId(id).setHost(address.host()).setPort(address.port())
+                .setRack(config.rack()).build();
+    }
+
+    public HostPort address() {
+        return address;
+    }
+
+    /** True once every master has accepted our registration. */
+    public boolean registered() {
+        return links.stream().allMatch(MasterLink::registered);
+    }
+
+    public List<Path> dataDirs() {
+        return config.dataDirs();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        server.close();
+        rpc.close();
+        try {
+            store.close();
+        } catch (IOException e) {
+            log.warn("closing chunk store: {}", e.getMessage());
+        }
+    }
+
+    private static String loadOrCreateId(Path dir) throws IOException {
+        Path f = dir.resolve("server-id");
+        if (Files.exists(f)) {
+            return Files.readString(f, StandardCharsets.UTF_8).trim();
+        }
+        Files.createDirectories(dir);
+        String id = "cs-" + UUID.randomUUID().toString().substring(0, 8);
+        Path tmp = dir.resolve("server-id.tmp");
+        Files.writeString(tmp, id + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return id;
+    }
+}

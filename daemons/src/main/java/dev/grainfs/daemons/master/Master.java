@@ -1,0 +1,94 @@
+package dev.grainfs.daemons.master;
+
+import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.wire.RpcClient;
+import dev.grainfs.core.wire.RpcServer;
+import dev.grainfs.daemons.master.state.MasterState;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master process: recovers its state from the meta dir, serves RPCs, watches chunkserver
+ * liveness. Start with {@link #start()}, stop with {@link #close()}.
+ */
+public final class Master implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Master.class);
+
+    private final MasterConfig config;
+    private final MasterCore core;
+    private final RpcClient rpc;
+    private final RpcServer server;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timers;
+    private final ServerService servers;
+    private HostPort address;
+
+    public Master(MasterConfig config, Journal journal, MasterState state) {
+        this.config = config;
+        this.core = new MasterCore(config, state, journal);
+        this.rpc = new RpcClient("master", 1);
+        this.workers = Executors.newFixedThreadPool(32, daemon("master-worker"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(daemon("master-timer"));
+        this.servers = new ServerService(core);
+        NamespaceService namespace = new NamespaceService(core);
+        ChunkService chunks = new ChunkService(core, rpc);
+        this.server = new RpcServer("master", new MasterRpc(namespace, chunks, servers, workers), 2);
+    }
+
+    public HostPort start() throws IOException {
+        address = server.start(config.bindHost(), config.port());
+        long tick = Math.max(100, Math.min(1_000, config.deadAfterMs() / 4));
+        timers.scheduleWithFixedDelay(this::liveness, tick, tick, TimeUnit.MILLISECONDS);
+        log.info("master listening on {}", address);
+        return address;
+    }
+
+    private void liveness() {
+        try {
+            servers.checkLiveness();
+        } catch (RuntimeException e) {
+            log.error("liveness check failed", e);
+        }
+    }
+
+    public HostPort address() {
+        return address;
+    }
+
+    /** For tests and the status page: the state under the read lock. */
+    public <T> T read(java.util.function.Function<MasterCore, T> f) {
+        core.lock.readLock().lock();
+        try {
+            return f.apply(core);
+        } finally {
+            core.lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        timers.shutdownNow();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        rpc.close();
+    }
+
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,103 @@
+package dev.grainfs.daemons.master;
+
+import dev.grainfs.core.GrainException;
+import dev.grainfs.daemons.master.chunk.ChunkInfo;
+import dev.grainfs.daemons.master.lease.LeaseManager;
+import dev.grainfs.daemons.master.op.MasterOp;
+import dev.grainfs.daemons.master.placement.ReplicaPlacement;
+import dev.grainfs.daemons.master.server.ServerInfo;
+import dev.grainfs.daemons.master.server.ServerRegistry;
+import dev.grainfs.daemons.master.state.MasterState;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The master's state and the lock that guards it, with the one way to change durable state:
+ * {@link #submit} applies an op and appends it to the journal under the write lock; the caller then
+ * calls {@link #sync} outside the lock before answering (group commit).
+ *
+ * Lock order: take {@link #lock} before touching state, registry, leases or placement.
+ */
+public final class MasterCore {
+    final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    final MasterConfig config;
+    final MasterState state;
+    final ServerRegistry servers = new ServerRegistry();
+    final LeaseManager leases;
+    final ReplicaPlacement placement = new ReplicaPlacement(64L << 20);
+    private final Journal journal;
+    /** Rises with each failover; chunkservers and clients refuse orders from an older epoch. */
+    volatile long epoch = 1;
+
+    MasterCore(MasterConfig config, MasterState state, Journal journal) {
+        this.config = config;
+        this.state = state;
+        this.journal = journal;
+        this.leases = new LeaseManager(config.leaseMs());
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    /** Master wall clock in ns for op timestamps. */
+    long nowNs() {
+        java.time.Instant i = java.time.Instant.now();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    /** Monotonic ms for leases and heartbeats. */
+    long monoMs() {
+        return System.nanoTime() / 1_000_000L;
+    }
+
+    /** Result of a submitted op: its log position and the chunks it freed. */
+    record Applied(long txid, List<ChunkInfo> freed) {
+    }
+
+    /** Applies and logs {@code op}; caller holds the write lock. Throws (changing nothing) if the op is invalid. */
+    Applied submit(MasterOp op) throws GrainException {
+        if (!lock.isWriteLockedByCurrentThread()) {
+            throw new IllegalStateException("submit without the write lock");
+        }
+        List<ChunkInfo> freed = state.apply(op);
+        long txid;
+        try {
+            txid = journal.append(op);
+        } catch (IOException e) {
+            // the op is in memory but cannot be made durable: the master must not go on
+            throw new JournalFailure(e);
+        }
+        for (ChunkInfo c : freed) {
+            scheduleDeletion(c);
+        }
+        return new Applied(txid, freed);
+    }
+
+    void sync(long txid) throws GrainException {
+        try {
+            journal.sync(txid);
+        } catch (IOException e) {
+            throw new JournalFailure(e);
+        }
+    }
+
+    /** Tells every server holding a replica of a freed chunk to delete it (next heartbeat). */
+    void scheduleDeletion(ChunkInfo c) {
+        for (int slot : c.replicas()) {
+            ServerInfo s = servers.bySlot(slot);
+            s.pendingDeletes().add(c.handle());
+            s.adjustChunkCount(-1);
+        }
+        c.clearReplicas();
+        leases.revoke(c.handle());
+    }
+
+    /** The journal failed: the master stops acknowledging anything. */
+    static final class JournalFailure extends RuntimeException {
+        JournalFailure(IOException e) {
+            super("operation log failed: " + e.getMessage(), e);
+        }
+    }
+}

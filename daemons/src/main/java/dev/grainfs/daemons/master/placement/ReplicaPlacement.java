@@ -1,0 +1,73 @@
+package dev.grainfs.daemons.master.placement;
+
+import dev.grainfs.daemons.master.server.ServerInfo;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Chooses the servers for new replicas: live servers with room, the less loaded and emptier of two
+ * random candidates each time (power of two choices), and a second rack as soon as two exist
+ * (HDFS's rule: first replica anywhere, the next ones off its rack).
+ */
+public final class ReplicaPlacement {
+    /** Minimum free bytes for a server to take a new chunk. */
+    private final long reserveBytes;
+
+    public ReplicaPlacement(long reserveBytes) {
+        this.reserveBytes = reserveBytes;
+    }
+
+    /**
+     * Picks up to {@code n} servers from {@code live}, none of {@code exclude}, spreading over racks
+     * of the {@code existing} replicas. Returns fewer when fewer qualify.
+     */
+    public List<ServerInfo> choose(int n, Collection<ServerInfo> live, Set<Integer> exclude, Collection<ServerInfo> existing) {
+        List<ServerInfo> pool = new ArrayList<>();
+        for (ServerInfo s : live) {
+            if (s.isLive() && !exclude.contains(s.slot()) && s.free() >= reserveBytes && !existing.contains(s)) {
+                pool.add(s);
+            }
+        }
+        List<ServerInfo> chosen = new ArrayList<>();
+        Set<String> racks = new HashSet<>();
+        for (ServerInfo e : existing) {
+            racks.add(e.rack());
+        }
+        while (chosen.size() < n && !pool.isEmpty()) {
+            List<ServerInfo> candidates = pool;
+            if (!racks.isEmpty()) {
+                List<ServerInfo> offRack = new ArrayList<>();
+                for (ServerInfo s : pool) {
+                    if (!racks.contains(s.rack())) {
+                        offRack.add(s);
+                    }
+                }
+                if (!offRack.isEmpty() && racks.size() < 2) {
+                    candidates = offRack;
+                }
+            }
+            ServerInfo pick = twoChoices(candidates);
+            chosen.add(pick);
+            racks.add(pick.rack());
+            pool.remove(pick);
+        }
+        return chosen;
+    }
+
+    private static ServerInfo twoChoices(List<ServerInfo> c) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        ServerInfo a = c.get(r.nextInt(c.size()));
+        ServerInfo b = c.get(r.nextInt(c.size()));
+        return score(a) <= score(b) ? a : b;
+    }
+
+    /** Lower is better: busy servers and full disks are avoided. */
+    private static double score(ServerInfo s) {
+        double fill = s.capacity() == 0 ? 1.0 : (double) s.used() / s.capacity();
+        return fill + 0.05 * s.activeTransfers();
+    }
+}

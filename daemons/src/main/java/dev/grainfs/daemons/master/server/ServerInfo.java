@@ -1,0 +1,91 @@
+package dev.grainfs.daemons.master.server;
+
+import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.id.ServerId;
+import dev.grainfs.core.wire.proto.ServerAddress;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** What the master knows of one chunkserver; changed under the master's lock. */
+public final class ServerInfo {
+    public enum State { LIVE, DEAD }
+
+    private final int slot;
+    private final ServerId id;
+    HostPort address;
+    String rack;
+    long capacity;
+    long used;
+    int activeTransfers;
+    long lastHeartbeatMs;
+    long chunkCount;
+    State state = State.LIVE;
+    final Set<Long> pendingDeletes = new LinkedHashSet<>();
+
+    ServerInfo(int slot, ServerId id) {
+        this.slot = slot;
+        this.id = id;
+    }
+
+    public int slot() {
+        return slot;
+    }
+
+    public ServerId id() {
+        return id;
+    }
+
+    public HostPort address() {
+        return address;
+    }
+
+    public String rack() {
+        return rack;
+    }
+
+    public long capacity() {
+        return capacity;
+    }
+
+    public long used() {
+        return used;
+    }
+
+    public long free() {
+        return Math.max(0, capacity - used);
+    }
+
+    public int activeTransfers() {
+        return activeTransfers;
+    }
+
+    public long lastHeartbeatMs() {
+        return lastHeartbeatMs;
+    }
+
+    public long chunkCount() {
+        return chunkCount;
+    }
+
+    public void adjustChunkCount(int delta) {
+        chunkCount += delta;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public boolean isLive() {
+        return state == State.LIVE;
+    }
+
+    /** Replicas this server should delete, handed out in heartbeat replies. */
+    public Set<Long> pendingDeletes() {
+        return pendingDeletes;
+    }
+
+    public ServerAddress toWire() {
+        return ServerAddress.newBuilder().setServerId(id.value()).setHost(address.host()).setPort(address.port())
+                .setRack(rack == null ? "" : rack).build();
+    }
+}

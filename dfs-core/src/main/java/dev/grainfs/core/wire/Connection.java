@@ -1,0 +1,125 @@
+package dev.grainfs.core.wire;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.grainfs.core.GrainException;
+import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.wire.proto.Request;
+import dev.grainfs.core.wire.proto.Response;
+import dev.grainfs.core.wire.proto.StatusCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One client connection to one peer: many requests in flight, matched to answers by request id,
+ * each with its own timeout. When the channel dies every pending call fails with EIO.
+ */
+final class Connection extends SimpleChannelInboundHandler<Frame> {
+    private final HostPort peer;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private volatile Channel channel;
+
+    private record Pending(CompletableFuture<Reply> future, ScheduledFuture<?> timeout) {
+    }
+
+    Connection(HostPort peer) {
+        super(false);
+        this.peer = peer;
+    }
+
+    void attach(Channel ch) {
+        this.channel = ch;
+    }
+
+    boolean isActive() {
+        Channel ch = channel;
+        return ch != null && ch.isActive();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    CompletableFuture<Reply> call(Request request, ByteBuf payload, long timeoutMs) {
+        CompletableFuture<Reply> f = new CompletableFuture<>();
+        Channel ch = channel;
+        if (ch == null || !ch.isActive()) {
+            payload.release();
+            f.completeExceptionally(new GrainException(StatusCode.EIO, "not connected to " + peer, peer.toString()));
+            return f;
+        }
+        long id = ids.incrementAndGet();
+        ScheduledFuture<?> t = ch.eventLoop().schedule(() -> {
+            Pending p = pending.remove(id);
+            if (p != null) {
+                p.future.completeExceptionally(new GrainException(StatusCode.ETIMEDOUT,
+                        request.getBodyCase().name().toLowerCase() + " to " + peer + " timed out after " + timeoutMs + " ms",
+                        peer.toString()));
+            }
+        }, timeoutMs, TimeUnit.MILLISECONDS);
+        pending.put(id, new Pending(f, t));
+        ByteBuf header = Messages.encode(ch.alloc(), request);
+        ch.writeAndFlush(new Frame(Frame.REQUEST, id, header, payload)).addListener(w -> {
+            if (!w.isSuccess()) {
+                fail(id, "cannot send to " + peer + ": " + w.cause());
+            }
+        });
+        return f;
+    }
+
+    private void fail(long id, String why) {
+        Pending p = pending.remove(id);
+        if (p != null) {
+            p.timeout.cancel(false);
+            p.future.completeExceptionally(new GrainException(StatusCode.EIO, why, peer.toString()));
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Frame f) {
+        Pending p = pending.remove(f.requestId());
+        if (p == null || f.kind() != Frame.RESPONSE) {
+            f.release(); // late answer to a call that already timed out
+            return;
+        }
+        p.timeout.cancel(false);
+        Response r;
+        try {
+            r = Messages.parseResponse(f.header());
+        } catch (InvalidProtocolBufferException e) {
+            f.release();
+            p.future.completeExceptionally(new GrainException(StatusCode.EIO, "malformed answer from " + peer, peer.toString()));
+            return;
+        }
+        f.header().release();
+        if (r.getStatus() != StatusCode.OK) {
+            f.payload().release();
+            String failed = r.getFailedServer().isEmpty() ? "" : r.getFailedServer();
+            p.future.completeExceptionally(new GrainException(r.getStatus(), r.getMessage(), failed));
+            return;
+        }
+        if (!p.future.complete(new Reply(r, f.payload()))) {
+            f.payload().release();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        for (Long id : pending.keySet()) {
+            fail(id, "connection to " + peer + " lost");
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.grainfs.core.wire;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.wire.proto.Request;
+import dev.grainfs.core.wire.proto.Response;
+import dev.grainfs.core.wire.proto.StatusCode;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts connections and hands each decoded request to an {@link RpcHandler}.
+ * A malformed frame closes only that connection; a malformed header gets EBADMSG; nothing a peer
+ * sends can take the server down.
+ *
+ * Pipeline: FrameDecoder -> FrameEncoder -> Dispatcher (-> handler).
+ */
+public final class RpcServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+
+    private final String name;
+    private final RpcHandler handler;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final int maxPayload;
+    private Channel serverChannel;
+
+    public RpcServer(String name, RpcHandler handler, int workerThreads) {
+        this(name, handler, workerThreads, Frame.MAX_PAYLOAD_BYTES);
+    }
+
+    public RpcServer(String name, RpcHandler handler, int workerThreads, int maxPayload) {
+        this.name = name;
+        this.handler = handler;
+        this.boss = Transports.group(1, name + "-accept");
+        this.workers = Transports.group(workerThreads, name + "-io");
+        this.maxPayload = maxPayload;
+    }
+
+    /** Binds and starts serving; port 0 picks a free port. Returns the bound address. */
+    public HostPort start(String bindHost, int port) throws IOException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(Transports.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        ch.pipeline()
+                                .addLast("frameDecoder", new FrameDecoder(maxPayload))
+                                .addLast("frameEncoder", new FrameEncoder())
+                                .addLast("dispatcher", new Dispatcher());
+                    }
+                });
+        try {
+            serverChannel = b.bind(bindHost, port).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding " + bindHost + ":" + port);
+        } catch (Exception e) {
+            throw new IOException("cannot listen on " + bindHost + ":" + port + ": " + e.getMessage(), e);
+        }
+        InetSocketAddress a = (InetSocketAddress) serverChannel.localAddress();
+        return new HostPort(bindHost, a.getPort());
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        channels.close().awaitUninterruptibly();
+        boss.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private final class Dispatcher extends SimpleChannelInboundHandler<Frame> {
+        Dispatcher() {
+            super(false);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Frame f) {
+            if (f.kind() != Frame.REQUEST) {
+                f.release();
+                reject(ctx, f.requestId(), "expected a request frame");
+                return;
+            }
+            Request req;
+            try {
+                req = Messages.parseRequest(f.header());
+            } catch (InvalidProtocolBufferException e) {
+                f.release();
+                reject(ctx, f.requestId(), "malformed request header: " + e.getMessage());
+                return;
+            }
+            f.header().release();
+            if (req.getBodyCase() == Request.BodyCase.BODY_NOT_SET) {
+                f.payload().release();
+                reject(ctx, f.requestId(), "unknown or missing request type");
+                return;
+            }
+            RpcCall call = new RpcCall(ctx.channel(), f.requestId(), req, f.payload());
+            try {
+                handler.handle(call);
+            } catch (RuntimeException e) {
+                log.warn("{}: {} from {} failed: {}", name, req.getBodyCase(), call.peer(), e.toString(), e);
+                try {
+                    call.fail(StatusCode.EIO, "internal error: " + e);
+                } catch (IllegalStateException alreadyAnswered) {
+                    // the handler replied before throwing; nothing more to say
+                }
+            } finally {
+                if (f.payload().refCnt() > 0) {
+                    f.payload().release();
+                }
+            }
+        }
+
+        private void reject(ChannelHandlerContext ctx, long id, String why) {
+            log.warn("{}: rejected request from {}: {}", name, ctx.channel().remoteAddress(), why);
+            RpcCall.send(ctx.channel(), id,
+                    Response.newBuilder().setStatus(StatusCode.EBADMSG).setMessage(why).build(), Unpooled.EMPTY_BUFFER);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof DecoderException) {
+                log.warn("{}: closing connection from {}: {}", name, ctx.channel().remoteAddress(), cause.getMessage());
+            } else if (cause instanceof IOException) {
+                log.debug("{}: connection from {} failed: {}", name, ctx.channel().remoteAddress(), cause.toString());
+            } else {
+                log.warn("{}: connection from {} failed", name, ctx.channel().remoteAddress(), cause);
+            }
+            ctx.close();
+        }
+    }
+}
