@@ -3,7 +3,9 @@ package dev.grainfs.daemons.master;
 import dev.grainfs.core.id.HostPort;
 import dev.grainfs.core.wire.RpcClient;
 import dev.grainfs.core.wire.RpcServer;
+import dev.grainfs.daemons.master.journal.OpLogOptions;
 import dev.grainfs.daemons.master.state.MasterState;
+import dev.grainfs.daemons.master.storage.MasterStorage;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,9 +30,19 @@ public final class Master implements AutoCloseable {
     private final ServerService servers;
     private HostPort address;
 
-    public Master(MasterConfig config, Journal journal, MasterState state) {
+    private final MasterStorage storage;
+    private volatile long lastCheckpointMs = System.currentTimeMillis();
+
+    /** Recovers the meta dir (checkpoint + log) and builds a master ready to {@link #start()}. */
+    public static Master open(MasterConfig config) throws IOException {
+        MasterStorage.Recovered r = MasterStorage.recover(config.metaDir(), OpLogOptions.defaults());
+        return new Master(config, r.storage(), r.state());
+    }
+
+    private Master(MasterConfig config, MasterStorage storage, MasterState state) {
         this.config = config;
-        this.core = new MasterCore(config, state, journal);
+        this.storage = storage;
+        this.core = new MasterCore(config, state, storage);
         this.rpc = new RpcClient("master", 1);
         this.workers = Executors.newFixedThreadPool(32, daemon("master-worker"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon("master-timer"));
@@ -44,6 +56,7 @@ public final class Master implements AutoCloseable {
         address = server.start(config.bindHost(), config.port());
         long tick = Math.max(100, Math.min(1_000, config.deadAfterMs() / 4));
         timers.scheduleWithFixedDelay(this::liveness, tick, tick, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(this::maybeCheckpoint, 1, 1, TimeUnit.SECONDS);
         log.info("master listening on {}", address);
         return address;
     }
@@ -54,6 +67,37 @@ public final class Master implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("liveness check failed", e);
         }
+    }
+
+    private void maybeCheckpoint() {
+        boolean due = storage.recordsSinceCheckpoint() >= config.checkpointRecords()
+                || (storage.recordsSinceCheckpoint() > 0
+                    && System.currentTimeMillis() - lastCheckpointMs >= config.checkpointMs());
+        if (due) {
+            try {
+                checkpoint();
+            } catch (IOException e) {
+                log.error("checkpoint failed: {}", e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Writes a checkpoint now; returns the txid it covers. */
+    public long checkpoint() throws IOException {
+        long txid = storage.checkpoint(() -> read(c -> {
+            try {
+                return MasterStorage.Snapshot.of(storage.lastTxid(), c.state);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }));
+        lastCheckpointMs = System.currentTimeMillis();
+        return txid;
+    }
+
+    /** Chunkservers currently live. */
+    public int liveServers() {
+        return read(c -> c.servers.live().size());
     }
 
     public HostPort address() {
@@ -81,6 +125,11 @@ public final class Master implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         rpc.close();
+        try {
+            storage.close();
+        } catch (IOException e) {
+            log.warn("closing the operation log: {}", e.getMessage());
+        }
     }
 
     static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -13,9 +13,12 @@ import java.nio.file.Path;
  * @param chunkSize     default chunk size of new files (a multiple of 64 KiB)
  * @param leaseMs       chunk lease length
  * @param heartbeatMs   heartbeat interval told to chunkservers
+ * @param checkpointRecords  write a checkpoint after this many log records
+ * @param checkpointMs       ... or after this long, whichever comes first
  */
 public record MasterConfig(Path metaDir, String bindHost, int port, long deadAfterMs, int replication,
-                           long chunkSize, long leaseMs, long heartbeatMs) {
+                           long chunkSize, long leaseMs, long heartbeatMs, long checkpointRecords,
+                           long checkpointMs) {
     public static final int DEFAULT_PORT = 9500;
     public static final long DEFAULT_CHUNK_SIZE = 64L << 20;
     public static final long MIN_CHUNK_SIZE = 64L << 10;
@@ -30,26 +33,47 @@ public record MasterConfig(Path metaDir, String bindHost, int port, long deadAft
     }
 
     public static MasterConfig defaults(Path metaDir) {
-        return new MasterConfig(metaDir, "127.0.0.1", DEFAULT_PORT, 30_000, 3, DEFAULT_CHUNK_SIZE, 60_000, 3_000);
+        return new MasterConfig(metaDir, "127.0.0.1", DEFAULT_PORT, 30_000, 3, DEFAULT_CHUNK_SIZE, 60_000, 3_000,
+                1_000_000, 3_600_000);
     }
 
     public MasterConfig withPort(int p) {
-        return new MasterConfig(metaDir, bindHost, p, deadAfterMs, replication, chunkSize, leaseMs, heartbeatMs);
+        return new MasterConfig(metaDir, bindHost, p, deadAfterMs, replication, chunkSize, leaseMs, heartbeatMs,
+                checkpointRecords, checkpointMs);
     }
 
     public MasterConfig withChunkSize(long c) {
-        return new MasterConfig(metaDir, bindHost, port, deadAfterMs, replication, c, leaseMs, heartbeatMs);
+        return new MasterConfig(metaDir, bindHost, port, deadAfterMs, replication, c, leaseMs, heartbeatMs,
+                checkpointRecords, checkpointMs);
     }
 
     public MasterConfig withReplication(int r) {
-        return new MasterConfig(metaDir, bindHost, port, deadAfterMs, r, chunkSize, leaseMs, heartbeatMs);
+        return new MasterConfig(metaDir, bindHost, port, deadAfterMs, r, chunkSize, leaseMs, heartbeatMs,
+                checkpointRecords, checkpointMs);
     }
 
     public MasterConfig withDeadAfterMs(long d) {
-        return new MasterConfig(metaDir, bindHost, port, d, replication, chunkSize, leaseMs, heartbeatMs);
+        return new MasterConfig(metaDir, bindHost, port, d, replication, chunkSize, leaseMs, heartbeatMs,
+                checkpointRecords, checkpointMs);
+    }
+
+    public MasterConfig withBindHost(String h) {
+        return new MasterConfig(metaDir, h, port, deadAfterMs, replication, chunkSize, leaseMs, heartbeatMs,
+                checkpointRecords, checkpointMs);
+    }
+
+    public MasterConfig withLeaseMs(long l) {
+        return new MasterConfig(metaDir, bindHost, port, deadAfterMs, replication, chunkSize, l, heartbeatMs,
+                checkpointRecords, checkpointMs);
+    }
+
+    public MasterConfig withCheckpoint(long records, long ms) {
+        return new MasterConfig(metaDir, bindHost, port, deadAfterMs, replication, chunkSize, leaseMs, heartbeatMs,
+                records, ms);
     }
 
     public MasterConfig withHeartbeatMs(long h) {
-        return new MasterConfig(metaDir, bindHost, port, deadAfterMs, replication, chunkSize, leaseMs, h);
+        return new MasterConfig(metaDir, bindHost, port, deadAfterMs, replication, chunkSize, leaseMs, h,
+                checkpointRecords, checkpointMs);
     }
 }

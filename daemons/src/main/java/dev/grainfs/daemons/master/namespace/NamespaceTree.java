@@ -114,6 +114,21 @@ public final class NamespaceTree {
         return cur;
     }
 
+    /** Checkpoint loading: attaches an inode under an already restored parent. */
+    void restore(long parentId, Inode child) throws java.io.IOException {
+        Inode p = inodes.get(parentId);
+        if (!(p instanceof DirInode d)) {
+            throw new java.io.IOException("checkpoint: inode " + child.id + " has no directory parent " + parentId);
+        }
+        d.add(child);
+        inodes.put(child);
+        if (child instanceof DirInode) {
+            dirs++;
+        } else {
+            files++;
+        }
+    }
+
     // ------------------------------------------------------------------ mutations (called by apply)
 
     public DirInode mkdir(String path, long id, int mode, int uid, int gid, long nowNs) throws GrainException {

@@ -33,6 +33,22 @@ public final class MasterState {
         this.tree = new NamespaceTree(createdNs);
     }
 
+    /** Writes the durable state (a checkpoint body); caller holds at least the read lock. */
+    public void save(java.io.DataOutput out) throws java.io.IOException {
+        out.writeLong(nextInodeId);
+        out.writeLong(nextChunkHandle);
+        dev.grainfs.daemons.master.namespace.NamespaceImage.write(tree, out);
+    }
+
+    /** Rebuilds the state a checkpoint body describes. */
+    public static MasterState load(java.io.DataInput in) throws java.io.IOException {
+        MasterState s = new MasterState(0);
+        s.nextInodeId = in.readLong();
+        s.nextChunkHandle = in.readLong();
+        dev.grainfs.daemons.master.namespace.NamespaceImage.read(in, s.tree, s.chunks);
+        return s;
+    }
+
     public NamespaceTree tree() {
         return tree;
     }
