@@ -7,6 +7,7 @@ import dev.grainfs.daemons.chunkserver.store.ChunkCorruptException;
 import dev.grainfs.daemons.chunkserver.store.ChunkExistsException;
 import dev.grainfs.daemons.chunkserver.store.ChunkNotFoundException;
 import dev.grainfs.daemons.chunkserver.store.ChunkStore;
+import dev.grainfs.daemons.chunkserver.store.ChunkStoreOptions;
 import dev.grainfs.daemons.chunkserver.store.NoSpaceLeftException;
 import dev.grainfs.daemons.chunkserver.store.ReplicaInfo;
 import java.io.IOException;
@@ -26,7 +27,7 @@ final class StoreAdapter implements AutoCloseable {
     }
 
     static StoreAdapter open(List<Path> dirs, long maxChunkSize) throws IOException {
-        return new StoreAdapter(ChunkStore.open(dirs, ChunkStore.Options.defaults().withMaxChunkSize(maxChunkSize)),
+        return new StoreAdapter(ChunkStore.open(dirs, ChunkStoreOptions.defaults().withMaxChunkSize(maxChunkSize)),
                 maxChunkSize);
     }
 
