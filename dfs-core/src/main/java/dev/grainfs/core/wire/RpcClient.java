@@ -75,6 +75,9 @@ public final class RpcClient implements AutoCloseable {
                 .group(group)
                 .channel(Transports.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, Transports.RECV_ALLOCATOR)
+                .option(ChannelOption.SO_RCVBUF, Transports.SOCKET_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, Transports.SOCKET_BUFFER)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
                 .handler(new ChannelInitializer<SocketChannel>() {

@@ -61,6 +61,9 @@ public final class RpcServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, Transports.RECV_ALLOCATOR)
+                .childOption(ChannelOption.SO_RCVBUF, Transports.SOCKET_BUFFER)
+                .childOption(ChannelOption.SO_SNDBUF, Transports.SOCKET_BUFFER)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -16,6 +16,11 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 public final class Transports {
     private static final boolean EPOLL = Epoll.isAvailable() && !Boolean.getBoolean("grainfs.nio");
 
+    /** Large reads for bulk data: fewer decoder passes per 1 MiB packet. */
+    static final io.netty.channel.RecvByteBufAllocator RECV_ALLOCATOR =
+            new io.netty.channel.AdaptiveRecvByteBufAllocator(4 << 10, 64 << 10, 1 << 20);
+    static final int SOCKET_BUFFER = 4 << 20;
+
     private Transports() {
     }
 
