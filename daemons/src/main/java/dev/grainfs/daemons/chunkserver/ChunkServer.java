@@ -125,6 +125,11 @@ public final class ChunkServer implements AutoCloseable {
         return links.stream().allMatch(MasterLink::registered);
     }
 
+    /** Read requests served so far (tests and metrics). */
+    public long readsServed() {
+        return handler.readsServed.get();
+    }
+
     public List<Path> dataDirs() {
         return config.dataDirs();
     }

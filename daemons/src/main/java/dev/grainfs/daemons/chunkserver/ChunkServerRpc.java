@@ -46,6 +46,9 @@ final class ChunkServerRpc implements RpcHandler {
     private final RpcClient peers;
     private final ChunkReports reports;
     private final ConcurrentHashMap<Long, ReplicaState> states = new ConcurrentHashMap<>();
+    final java.util.concurrent.atomic.AtomicLong readsServed = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong bytesWritten = new java.util.concurrent.atomic.AtomicLong();
 
     ChunkServerRpc(String selfId, StoreAdapter store, RpcClient peers, ChunkReports reports) {
         this.selfId = selfId;
@@ -167,6 +170,7 @@ final class ChunkServerRpc implements RpcHandler {
                     store.truncate(h, w.getTruncateTo());
                 } else {
                     store.write(h, w.getOffset(), data.nioBuffer());
+                    bytesWritten.addAndGet(data.readableBytes());
                 }
                 if (w.getSync()) {
                     store.sync(h);
@@ -279,6 +283,8 @@ final class ChunkServerRpc implements RpcHandler {
             }
             throw e;
         }
+        readsServed.incrementAndGet();
+        bytesRead.addAndGet(buf.readableBytes());
         call.reply(Response.newBuilder().setReadChunk(ReadChunkResponse.newBuilder().setChunkLength(store.length(h))), buf);
     }
 

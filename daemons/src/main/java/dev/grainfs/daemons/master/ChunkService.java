@@ -173,6 +173,23 @@ final class ChunkService {
         }
         // tell the replicas their new version; the first that answers becomes the primary
         List<ServerInfo> ok = bumpVersions(handle, oldVersion, newVersion, create, targets);
+        if (create && ok.size() < targets.size()) {
+            // some chosen servers did not answer: place the missing replicas elsewhere, once
+            List<ServerInfo> more;
+            core.lock.readLock().lock();
+            try {
+                Set<String> ex = new HashSet<>(excluded);
+                targets.forEach(t -> ex.add(t.id().value()));
+                more = core.placement.choose(targets.size() - ok.size(), core.servers.live(), slotsOf(ex), ok);
+            } finally {
+                core.lock.readLock().unlock();
+            }
+            if (!more.isEmpty()) {
+                List<ServerInfo> all = new ArrayList<>(ok);
+                all.addAll(bumpVersions(handle, oldVersion, newVersion, true, more));
+                ok = all;
+            }
+        }
         if (ok.isEmpty()) {
             throw GrainException.of(StatusCode.EIO, "no chunkserver accepted chunk %x (tried %d)", handle, targets.size());
         }
@@ -211,14 +228,18 @@ final class ChunkService {
         return answer;
     }
 
-    private List<ServerInfo> place(int replication, Set<String> excluded, List<ServerInfo> existing) throws GrainException {
+    private Set<Integer> slotsOf(Set<String> ids) {
         Set<Integer> ex = new HashSet<>();
         for (ServerInfo s : core.servers.all()) {
-            if (excluded.contains(s.id().value())) {
+            if (ids.contains(s.id().value())) {
                 ex.add(s.slot());
             }
         }
-        List<ServerInfo> chosen = core.placement.choose(replication, core.servers.live(), ex, existing);
+        return ex;
+    }
+
+    private List<ServerInfo> place(int replication, Set<String> excluded, List<ServerInfo> existing) throws GrainException {
+        List<ServerInfo> chosen = core.placement.choose(replication, core.servers.live(), slotsOf(excluded), existing);
         if (chosen.isEmpty()) {
             throw GrainException.of(StatusCode.ENOSPC, "no live chunkserver with free space");
         }
@@ -241,8 +262,12 @@ final class ChunkService {
                     reply.close();
                     ok.add(s);
                 } else {
+                    GrainException g = GrainException.from(err);
+                    if (g.status() == StatusCode.EIO || g.status() == StatusCode.ETIMEDOUT) {
+                        s.markSuspect(core.monoMs() + core.config.deadAfterMs());
+                    }
                     log.warn("chunk {} version {} -> {} on {} failed: {}", Long.toHexString(handle), oldVersion,
-                            newVersion, s.id(), GrainException.from(err).getMessage());
+                            newVersion, s.id(), g.getMessage());
                 }
                 return null;
             }));

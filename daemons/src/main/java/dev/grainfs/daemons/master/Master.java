@@ -95,6 +95,20 @@ public final class Master implements AutoCloseable {
         return txid;
     }
 
+    /** Server ids holding a current replica of a chunk, as the master believes (tests, fsck). */
+    public java.util.List<String> replicasOf(long handle) {
+        return read(c -> {
+            var chunk = c.state.chunks().get(handle);
+            java.util.List<String> out = new java.util.ArrayList<>();
+            if (chunk != null) {
+                for (int slot : chunk.replicas()) {
+                    out.add(c.servers.bySlot(slot).id().value());
+                }
+            }
+            return out;
+        });
+    }
+
     /** Chunkservers currently live. */
     public int liveServers() {
         return read(c -> c.servers.live().size());

@@ -220,6 +220,19 @@ public final class GrainClient implements AutoCloseable {
         return new FsStats(s.getCapacity(), s.getUsed(), s.getFree(), s.getFiles(), s.getChunks(), s.getLiveServers());
     }
 
+    /** Where a file's chunks are: index, handle, version and the live replicas (for stat --chunks and fsck). */
+    public List<dev.grainfs.core.wire.proto.ChunkLocation> locations(String path) throws GrainException {
+        FileStat st = stat(path);
+        List<dev.grainfs.core.wire.proto.ChunkLocation> out = new ArrayList<>();
+        long slots = st.chunkSize() == 0 ? 0 : (st.size() + st.chunkSize() - 1) / st.chunkSize();
+        for (long first = 0; first < Math.max(slots, 1); first += 1024) {
+            out.addAll(ctx.master().call(me(), Request.newBuilder().setGetLocations(
+                    dev.grainfs.core.wire.proto.GetLocationsRequest.newBuilder().setInode(st.inode())
+                            .setFirstIndex(first).setCount(1024))).getLocations().getChunksList());
+        }
+        return out;
+    }
+
     // ---------------------------------------------------------------- files
 
     public GrainFile create(String path, CreateOptions o) throws GrainException {

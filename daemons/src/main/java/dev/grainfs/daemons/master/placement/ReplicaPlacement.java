@@ -27,8 +27,9 @@ public final class ReplicaPlacement {
      */
     public List<ServerInfo> choose(int n, Collection<ServerInfo> live, Set<Integer> exclude, Collection<ServerInfo> existing) {
         List<ServerInfo> pool = new ArrayList<>();
+        long now = System.nanoTime() / 1_000_000L;
         for (ServerInfo s : live) {
-            if (s.isLive() && !exclude.contains(s.slot()) && s.free() >= reserveBytes && !existing.contains(s)) {
+            if (s.isLive() && !s.isSuspect(now) && !exclude.contains(s.slot()) && s.free() >= reserveBytes && !existing.contains(s)) {
                 pool.add(s);
             }
         }

@@ -20,6 +20,8 @@ public final class ServerInfo {
     long lastHeartbeatMs;
     long chunkCount;
     State state = State.LIVE;
+    /** Until then (monotonic ms) placement avoids this server: a call to it just failed. */
+    volatile long suspectUntilMs;
     final Set<Long> pendingDeletes = new LinkedHashSet<>();
 
     ServerInfo(int slot, ServerId id) {
@@ -73,6 +75,14 @@ public final class ServerInfo {
 
     public State state() {
         return state;
+    }
+
+    public void markSuspect(long untilMs) {
+        suspectUntilMs = untilMs;
+    }
+
+    public boolean isSuspect(long nowMs) {
+        return nowMs < suspectUntilMs;
     }
 
     public boolean isLive() {

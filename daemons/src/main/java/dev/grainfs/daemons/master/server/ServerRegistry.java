@@ -29,6 +29,7 @@ public final class ServerRegistry {
         s.used = used;
         s.lastHeartbeatMs = nowMs;
         s.state = ServerInfo.State.LIVE;
+        s.suspectUntilMs = 0;
         s.chunkCount = 0;
         return s;
     }
