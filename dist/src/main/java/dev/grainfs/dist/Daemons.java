@@ -16,21 +16,29 @@ final class Daemons {
         }
     }
 
-    /** Runs {@code stop} on SIGTERM/SIGINT and blocks until then. */
+    /**
+     * Blocks until SIGTERM or SIGINT, then runs {@code stop} and returns (the command exits 0).
+     * A shutdown hook still stops the daemon if the JVM is ended any other way.
+     */
     static void runUntilStopped(Runnable stop) {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
+        CountDownLatch signalled = new CountDownLatch(1);
+        sun.misc.SignalHandler h = sig -> signalled.countDown();
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), h);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), h);
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable once = () -> {
+            if (stopped.compareAndSet(false, true)) {
                 stop.run();
-            } finally {
-                stopped.countDown();
             }
-        }, "grainfs-shutdown"));
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(once, "grainfs-shutdown"));
         try {
-            stopped.await();
+            signalled.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        LoggerFactory.getLogger(Daemons.class).info("stopping");
+        once.run();
     }
 
     static void announce(String line) {

@@ -63,16 +63,34 @@ public final class PutCommand extends GrainCommand {
         long total = stdin ? -1 : Files.size(src);
         CreateOptions o = CreateOptions.defaults().withReplication(replication)
                 .withChunkSize(chunkSize == null ? 0 : Format.parseSize(chunkSize));
+        // write under a hidden name and rename when complete: a failed put leaves no half file visible
+        int slash = dst.lastIndexOf('/');
+        String tmp = dst.substring(0, slash + 1) + "." + dst.substring(slash + 1) + "._COPYING_";
+        boolean done = false;
         try (InputStream in = stdin ? System.in : Files.newInputStream(src);
-             GrainFile f = ctx.client().create(dst, o);
+             GrainFile f = ctx.client().create(tmp, o.exclusive(false));
              Progress bar = Progress.start(ctx, "put " + dst, total)) {
             byte[] buf = new byte[4 << 20];
             long off = 0;
             int n;
             while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException();
+                }
                 f.write(off, ByteBuffer.wrap(buf, 0, n));
                 off += n;
                 bar.stepTo(off);
+            }
+            f.close();
+            ctx.client().rename(tmp, dst);
+            done = true;
+        } finally {
+            if (!done) {
+                try {
+                    ctx.client().delete(tmp, false);
+                } catch (GrainException ignored) {
+                    // best effort: the temp name is hidden and can be removed later
+                }
             }
         }
         return 0;
