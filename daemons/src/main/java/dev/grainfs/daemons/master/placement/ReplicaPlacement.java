@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Chooses the servers for new replicas: live servers with room, the less loaded and emptier of two
@@ -16,9 +17,20 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ReplicaPlacement {
     /** Minimum free bytes for a server to take a new chunk. */
     private final long reserveBytes;
+    /** The source of the two random candidates; null = the calling thread's ThreadLocalRandom. */
+    private final RandomGenerator random;
 
     public ReplicaPlacement(long reserveBytes) {
+        this(reserveBytes, null);
+    }
+
+    /**
+     * Placement drawing its candidates from {@code random}: a seeded generator makes the choices
+     * repeatable (the JSON-lines node uses this). Not thread-safe unless {@code random} is.
+     */
+    public ReplicaPlacement(long reserveBytes, RandomGenerator random) {
         this.reserveBytes = reserveBytes;
+        this.random = random;
     }
 
     /**
@@ -59,8 +71,8 @@ public final class ReplicaPlacement {
         return chosen;
     }
 
-    private static ServerInfo twoChoices(List<ServerInfo> c) {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
+    private ServerInfo twoChoices(List<ServerInfo> c) {
+        RandomGenerator r = random != null ? random : ThreadLocalRandom.current();
         ServerInfo a = c.get(r.nextInt(c.size()));
         ServerInfo b = c.get(r.nextInt(c.size()));
         return score(a) <= score(b) ? a : b;
