@@ -100,6 +100,7 @@ final class ServerService {
             }
             out.setLeaseMs(core.leases.leaseMs());
             // in safe mode the map may still lack replicas not yet reported: deletions wait until it ends
+            core.releaseDurableDeletions();
             int n = 0;
             for (Iterator<Long> it = s.pendingDeletes().iterator();
                  !safeMode.isOn() && it.hasNext() && n < MAX_DELETES_PER_HEARTBEAT; n++) {
@@ -123,13 +124,17 @@ final class ServerService {
     private long accept(ServerInfo s, ReplicaReport rep) throws GrainException {
         ChunkInfo c = core.state.chunks().get(rep.getHandle());
         if (c == null) {
-            s.pendingDeletes().add(rep.getHandle());
+            core.deleteReplicaWhenDurable(s, rep.getHandle());
             return -1;
         }
         if (rep.getVersion() < c.version()) {
+            if (c.hasReplica(s.slot())) {
+                // this server took the current version already: the report was queued before that
+                return -1;
+            }
             log.info("replica of chunk {} on {} is stale (version {} < {}); deleting it",
                     Long.toHexString(c.handle()), s.id(), rep.getVersion(), c.version());
-            s.pendingDeletes().add(rep.getHandle());
+            core.deleteReplicaWhenDurable(s, rep.getHandle());
             return -1;
         }
         long txid = -1;
