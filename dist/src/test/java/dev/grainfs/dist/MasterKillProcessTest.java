@@ -9,6 +9,7 @@ import dev.grainfs.core.client.CreateOptions;
 import dev.grainfs.core.client.DirEntry;
 import dev.grainfs.core.client.GrainClient;
 import dev.grainfs.core.client.GrainFile;
+import dev.grainfs.core.client.MetadataAdmin;
 import dev.grainfs.core.id.HostPort;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -114,6 +115,13 @@ class MasterKillProcessTest {
 
     /** Lists the whole tree, reads every file and compares with each client's model. */
     private static void check(GrainClient c, List<ClientWorker> workers, String when) throws Exception {
+        try (MetadataAdmin admin = MetadataAdmin.connect(c.config())) {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (admin.safeModeGet().on()) {
+                assertTrue(System.currentTimeMillis() < deadline, "the master stays in safe mode");
+                Thread.sleep(100);
+            }
+        }
         TreeSet<String> top = new TreeSet<>();
         for (DirEntry e : c.list("/")) {
             top.add("/" + e.name());

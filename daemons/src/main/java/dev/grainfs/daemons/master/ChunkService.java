@@ -45,12 +45,14 @@ final class ChunkService {
 
     private final MasterCore core;
     private final RpcClient rpc;
+    private final SafeMode safeMode;
     /** One lease grant at a time per chunk; later askers wait for its answer. */
     private final ConcurrentHashMap<Long, CompletableFuture<Void>> granting = new ConcurrentHashMap<>();
 
-    ChunkService(MasterCore core, RpcClient rpc) {
+    ChunkService(MasterCore core, RpcClient rpc, SafeMode safeMode) {
         this.core = core;
         this.rpc = rpc;
+        this.safeMode = safeMode;
     }
 
     Response.Builder locations(Permissions p, GetLocationsRequest r) throws GrainException {
@@ -62,6 +64,11 @@ final class ChunkService {
             for (long i = r.getFirstIndex(); i < end; i++) {
                 ChunkInfo c = f.chunk(i);
                 if (c != null) {
+                    if (c.replicas().length == 0 && safeMode.isOn()) {
+                        // after a restart its servers may not have reported yet: the client retries EAGAIN
+                        throw GrainException.of(StatusCode.EAGAIN, "chunk %x: no replica reported yet (master in safe "
+                                + "mode)", c.handle());
+                    }
                     b.addChunks(location(c, -1));
                 }
             }
@@ -289,23 +296,16 @@ final class ChunkService {
                 .setChunk(location(c, primarySlot)).setLeaseMs(Math.max(0, leaseLeftMs)).setChunkSize(f.chunkSize()));
     }
 
-    Response.Builder commitSize(Permissions p, CommitSizeRequest r) throws GrainException {
-        long txid;
+    MasterCore.Durable commitSize(Permissions p, CommitSizeRequest r) throws GrainException {
         core.lock.writeLock().lock();
         try {
             FileInode f = core.state.file(r.getInode());
             p.check(f, Permissions.WRITE, f.path());
-            txid = core.submit(MasterOp.newBuilder().setTimeNs(core.nowNs()).setSetSize(SetSizeOp.newBuilder()
+            long txid = core.submit(MasterOp.newBuilder().setTimeNs(core.nowNs()).setSetSize(SetSizeOp.newBuilder()
                     .setInode(r.getInode()).setSize(r.getSize()).setMtimeNs(r.getMtimeNs())).build()).txid();
+            return new MasterCore.Durable(Response.newBuilder().setAttr(Attrs.of(f)), txid);
         } finally {
             core.lock.writeLock().unlock();
-        }
-        core.sync(txid);
-        core.lock.readLock().lock();
-        try {
-            return Response.newBuilder().setAttr(Attrs.of(core.state.file(r.getInode())));
-        } finally {
-            core.lock.readLock().unlock();
         }
     }
 

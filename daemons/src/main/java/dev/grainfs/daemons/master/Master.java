@@ -29,6 +29,7 @@ public final class Master implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final ServerService servers;
     private final SafeMode safeMode;
+    private final Committer committer;
     private HostPort address;
 
     private final MasterStorage storage;
@@ -50,9 +51,11 @@ public final class Master implements AutoCloseable {
         this.safeMode = new SafeMode(core, config.safeMode());
         this.servers = new ServerService(core, safeMode);
         NamespaceService namespace = new NamespaceService(core);
-        ChunkService chunks = new ChunkService(core, rpc);
+        ChunkService chunks = new ChunkService(core, rpc, safeMode);
         AdminService admin = new AdminService(safeMode, this::checkpoint);
-        this.server = new RpcServer("master", new MasterRpc(namespace, chunks, servers, admin, safeMode, workers), 2);
+        this.committer = new Committer(storage);
+        this.server = new RpcServer("master", new MasterRpc(core, namespace, chunks, servers, admin, safeMode,
+                committer, workers), 2);
     }
 
     public HostPort start() throws IOException {
@@ -156,6 +159,7 @@ public final class Master implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         rpc.close();
+        committer.close();
         try {
             storage.close();
         } catch (IOException e) {

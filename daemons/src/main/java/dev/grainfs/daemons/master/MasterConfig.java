@@ -23,13 +23,14 @@ public record MasterConfig(Path metaDir, String bindHost, int port, long deadAft
     public static final int DEFAULT_PORT = 9500;
     public static final long DEFAULT_CHUNK_SIZE = 64L << 20;
     public static final long MIN_CHUNK_SIZE = 64L << 10;
+    public static final long MAX_CHUNK_SIZE = 1L << 30;
 
     public MasterConfig {
         if (safeMode == null) {
             safeMode = SafeModeConfig.defaults();
         }
-        if (chunkSize < MIN_CHUNK_SIZE || chunkSize % MIN_CHUNK_SIZE != 0) {
-            throw new IllegalArgumentException("chunk size must be a multiple of 64 KiB, got " + chunkSize);
+        if (chunkSize < MIN_CHUNK_SIZE || chunkSize % MIN_CHUNK_SIZE != 0 || chunkSize > MAX_CHUNK_SIZE) {
+            throw new IllegalArgumentException("chunk size must be a multiple of 64 KiB up to 1 GiB, got " + chunkSize);
         }
         if (replication < 1 || replication > 16) {
             throw new IllegalArgumentException("replication must be 1..16, got " + replication);

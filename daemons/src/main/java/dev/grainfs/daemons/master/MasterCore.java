@@ -1,6 +1,7 @@
 package dev.grainfs.daemons.master;
 
 import dev.grainfs.core.GrainException;
+import dev.grainfs.core.wire.proto.Response;
 import dev.grainfs.daemons.master.chunk.ChunkInfo;
 import dev.grainfs.daemons.master.lease.LeaseManager;
 import dev.grainfs.daemons.master.op.MasterOp;
@@ -77,6 +78,11 @@ public final class MasterCore {
         return new Applied(txid, freed);
     }
 
+    /** Txid of the last op logged (durable or not). */
+    long lastTxid() {
+        return journal.lastTxid();
+    }
+
     void sync(long txid) throws GrainException {
         try {
             journal.sync(txid);
@@ -123,6 +129,13 @@ public final class MasterCore {
     }
 
     private record DeferredDeletion(long txid, long handle, int[] slots) {
+    }
+
+    /** An answer to send once op {@code txid} is durable (txid -1: nothing was logged, send it now). */
+    record Durable(Response.Builder response, long txid) {
+        static Durable now(Response.Builder response) {
+            return new Durable(response, -1);
+        }
     }
 
     /** The journal failed: the master stops acknowledging anything. */

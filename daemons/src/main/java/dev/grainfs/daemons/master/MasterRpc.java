@@ -13,26 +13,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes master requests to their service. Reads run on the I/O thread (they only take the read
- * lock briefly); mutations go to a worker pool because they wait for the log's group commit.
+ * Routes master requests to their service, on one of three paths:
+ * <ol>
+ *   <li>reads run on the I/O thread under the read lock and answer at once;
+ *   <li>namespace mutations and size commits run on the I/O thread under the write lock (they only
+ *       touch memory and append to the log) and are answered by the {@link Committer} once durable;
+ *   <li>everything that waits on other servers (write leases, registration, heartbeats, admin) runs
+ *       on the worker pool.
+ * </ol>
+ * In safe mode client mutations are refused with EAGAIN before they reach a service.
  */
 final class MasterRpc implements RpcHandler {
     private static final Logger log = LoggerFactory.getLogger(MasterRpc.class);
 
+    private final MasterCore core;
     private final NamespaceService namespace;
     private final ChunkService chunks;
     private final ServerService servers;
     private final AdminService admin;
     private final SafeMode safeMode;
+    private final Committer committer;
     private final ExecutorService workers;
 
-    MasterRpc(NamespaceService namespace, ChunkService chunks, ServerService servers, AdminService admin,
-              SafeMode safeMode, ExecutorService workers) {
+    MasterRpc(MasterCore core, NamespaceService namespace, ChunkService chunks, ServerService servers,
+              AdminService admin, SafeMode safeMode, Committer committer, ExecutorService workers) {
+        this.core = core;
         this.namespace = namespace;
         this.chunks = chunks;
         this.servers = servers;
         this.admin = admin;
         this.safeMode = safeMode;
+        this.committer = committer;
         this.workers = workers;
     }
 
@@ -40,58 +51,104 @@ final class MasterRpc implements RpcHandler {
     public void handle(RpcCall call) {
         switch (call.request().getBodyCase()) {
             case STAT, LIST, READLINK, STATFS, GET_LOCATIONS -> serve(call);
-            case MKDIR, CREATE, DELETE, RENAME, SET_ATTR, SYMLINK, TRUNCATE, GET_WRITE_LEASE, COMMIT_SIZE -> {
-                try {
-                    safeMode.refuseMutation();
-                    workers.execute(() -> serve(call));
-                } catch (GrainException e) {
-                    call.fail(e.status(), e.getMessage());
-                } catch (RejectedExecutionException e) {
-                    call.fail(StatusCode.EAGAIN, "master is shutting down");
+            case MKDIR, CREATE, DELETE, RENAME, SET_ATTR, SYMLINK, TRUNCATE, COMMIT_SIZE -> mutate(call);
+            case GET_WRITE_LEASE -> {
+                if (!refusedInSafeMode(call)) {
+                    toWorkers(call);
                 }
             }
-            default -> {
-                try {
-                    workers.execute(() -> serve(call));
-                } catch (RejectedExecutionException e) {
-                    call.fail(StatusCode.EAGAIN, "master is shutting down");
-                }
-            }
+            default -> toWorkers(call);
         }
+    }
+
+    private void toWorkers(RpcCall call) {
+        try {
+            workers.execute(() -> serve(call));
+        } catch (RejectedExecutionException e) {
+            call.fail(StatusCode.EAGAIN, "master is shutting down");
+        }
+    }
+
+    private boolean refusedInSafeMode(RpcCall call) {
+        try {
+            safeMode.refuseMutation();
+            return false;
+        } catch (GrainException e) {
+            call.fail(e.status(), e.getMessage());
+            return true;
+        }
+    }
+
+    private static Permissions permissions(Request r) {
+        return new Permissions(r.hasCaller() ? r.getCaller() : Caller.getDefaultInstance());
     }
 
     private void serve(RpcCall call) {
         Request r = call.request();
-        Permissions p = new Permissions(r.hasCaller() ? r.getCaller() : Caller.getDefaultInstance());
         try {
-            call.reply(dispatch(p, r));
-        } catch (GrainException e) {
-            call.fail(e.status(), e.getMessage());
-        } catch (MasterCore.JournalFailure e) {
+            call.reply(dispatch(permissions(r), r));
+        } catch (GrainException | RuntimeException e) {
+            fail(call, e);
+        }
+    }
+
+    private void mutate(RpcCall call) {
+        Request r = call.request();
+        if (refusedInSafeMode(call)) {
+            return;
+        }
+        MasterCore.Durable d;
+        try {
+            d = mutation(permissions(r), r);
+        } catch (GrainException | RuntimeException e) {
+            fail(call, e);
+            return;
+        }
+        // nothing logged (say, the directory existed): still answer only once what it saw is durable
+        long txid = d.txid() >= 0 ? d.txid() : core.lastTxid();
+        committer.whenDurable(txid, failure -> {
+            if (failure == null) {
+                call.reply(d.response());
+            } else {
+                call.fail(StatusCode.EIO, failure.getMessage());
+            }
+        });
+    }
+
+    private void fail(RpcCall call, Exception e) {
+        if (e instanceof GrainException g) {
+            call.fail(g.status(), g.getMessage());
+        } else if (e instanceof MasterCore.JournalFailure) {
             log.error("FATAL: {}", e.getMessage(), e);
             call.fail(StatusCode.EIO, e.getMessage());
-        } catch (RuntimeException e) {
-            log.error("{} failed", r.getBodyCase(), e);
+        } else {
+            log.error("{} failed", call.request().getBodyCase(), e);
             call.fail(StatusCode.EIO, "master error: " + e);
         }
     }
 
-    private Response.Builder dispatch(Permissions p, Request r) throws GrainException {
+    private MasterCore.Durable mutation(Permissions p, Request r) throws GrainException {
         return switch (r.getBodyCase()) {
             case MKDIR -> namespace.mkdir(p, r.getMkdir());
             case CREATE -> namespace.create(p, r.getCreate());
-            case STAT -> namespace.stat(p, r.getStat().getPath(), r.getStat().getNoFollow());
-            case LIST -> namespace.list(p, r.getList());
             case DELETE -> namespace.delete(p, r.getDelete());
             case RENAME -> namespace.rename(p, r.getRename());
             case SET_ATTR -> namespace.setAttr(p, r.getSetAttr());
             case SYMLINK -> namespace.symlink(p, r.getSymlink());
-            case READLINK -> namespace.readlink(p, r.getReadlink().getPath());
             case TRUNCATE -> namespace.truncate(p, r.getTruncate());
+            case COMMIT_SIZE -> chunks.commitSize(p, r.getCommitSize());
+            default -> throw new IllegalArgumentException(r.getBodyCase() + " is not a namespace mutation");
+        };
+    }
+
+    private Response.Builder dispatch(Permissions p, Request r) throws GrainException {
+        return switch (r.getBodyCase()) {
+            case STAT -> namespace.stat(p, r.getStat().getPath(), r.getStat().getNoFollow());
+            case LIST -> namespace.list(p, r.getList());
+            case READLINK -> namespace.readlink(p, r.getReadlink().getPath());
             case STATFS -> namespace.statfs();
             case GET_LOCATIONS -> chunks.locations(p, r.getGetLocations());
             case GET_WRITE_LEASE -> chunks.writeLease(p, r.getGetWriteLease());
-            case COMMIT_SIZE -> chunks.commitSize(p, r.getCommitSize());
             case REPORT_BAD_REPLICA -> chunks.reportBadReplica(r.getReportBadReplica());
             case REGISTER -> servers.register(r.getRegister());
             case HEARTBEAT -> servers.heartbeat(r.getHeartbeat());

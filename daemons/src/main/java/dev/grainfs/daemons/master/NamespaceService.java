@@ -35,8 +35,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Namespace requests: permission checks, then one MasterOp each through {@link MasterCore#submit},
- * then the group-commit sync outside the lock. Reads take the read lock only.
+ * Namespace requests: permission checks, then one MasterOp each through {@link MasterCore#submit};
+ * a mutation returns its answer with the txid to wait for (the Committer sends it once durable).
+ * Reads take the read lock only.
  */
 final class NamespaceService {
     private static final int MAX_LIST_PAGE = 10_000;
@@ -131,7 +132,7 @@ final class NamespaceService {
         }
     }
 
-    Response.Builder mkdir(Permissions p, MkdirRequest r) throws GrainException {
+    MasterCore.Durable mkdir(Permissions p, MkdirRequest r) throws GrainException {
         long txid = -1;
         Attr attr;
         core.lock.writeLock().lock();
@@ -167,10 +168,7 @@ final class NamespaceService {
         } finally {
             core.lock.writeLock().unlock();
         }
-        if (txid >= 0) {
-            core.sync(txid);
-        }
-        return Response.newBuilder().setAttr(attr);
+        return new MasterCore.Durable(Response.newBuilder().setAttr(attr), txid);
     }
 
     private long mkdirOne(Permissions p, String path, int mode) throws GrainException {
@@ -179,7 +177,7 @@ final class NamespaceService {
                 .setMode(mode == 0 ? 0755 : mode).setUid(p.uid()).setGid(p.gid())).build()).txid();
     }
 
-    Response.Builder create(Permissions p, CreateRequest r) throws GrainException {
+    MasterCore.Durable create(Permissions p, CreateRequest r) throws GrainException {
         long txid = -1;
         Attr attr;
         core.lock.writeLock().lock();
@@ -221,13 +219,10 @@ final class NamespaceService {
         } finally {
             core.lock.writeLock().unlock();
         }
-        if (txid >= 0) {
-            core.sync(txid);
-        }
-        return Response.newBuilder().setAttr(attr);
+        return new MasterCore.Durable(Response.newBuilder().setAttr(attr), txid);
     }
 
-    Response.Builder symlink(Permissions p, SymlinkRequest r) throws GrainException {
+    MasterCore.Durable symlink(Permissions p, SymlinkRequest r) throws GrainException {
         long txid;
         Attr attr;
         if (r.getTarget().isEmpty() || r.getTarget().length() > Paths.MAX_PATH_BYTES) {
@@ -247,11 +242,10 @@ final class NamespaceService {
         } finally {
             core.lock.writeLock().unlock();
         }
-        core.sync(txid);
-        return Response.newBuilder().setAttr(attr);
+        return new MasterCore.Durable(Response.newBuilder().setAttr(attr), txid);
     }
 
-    Response.Builder delete(Permissions p, DeleteRequest r) throws GrainException {
+    MasterCore.Durable delete(Permissions p, DeleteRequest r) throws GrainException {
         long txid;
         core.lock.writeLock().lock();
         try {
@@ -282,11 +276,11 @@ final class NamespaceService {
         } finally {
             core.lock.writeLock().unlock();
         }
-        core.sync(txid);
-        return Response.newBuilder().setEmpty(dev.grainfs.core.wire.proto.Empty.getDefaultInstance());
+        return new MasterCore.Durable(Response.newBuilder().setEmpty(dev.grainfs.core.wire.proto.Empty.getDefaultInstance()),
+                txid);
     }
 
-    Response.Builder rename(Permissions p, RenameRequest r) throws GrainException {
+    MasterCore.Durable rename(Permissions p, RenameRequest r) throws GrainException {
         long txid;
         core.lock.writeLock().lock();
         try {
@@ -311,11 +305,11 @@ final class NamespaceService {
         } finally {
             core.lock.writeLock().unlock();
         }
-        core.sync(txid);
-        return Response.newBuilder().setEmpty(dev.grainfs.core.wire.proto.Empty.getDefaultInstance());
+        return new MasterCore.Durable(Response.newBuilder().setEmpty(dev.grainfs.core.wire.proto.Empty.getDefaultInstance()),
+                txid);
     }
 
-    Response.Builder setAttr(Permissions p, SetAttrRequest r) throws GrainException {
+    MasterCore.Durable setAttr(Permissions p, SetAttrRequest r) throws GrainException {
         long txid;
         Attr attr;
         core.lock.writeLock().lock();
@@ -372,11 +366,10 @@ final class NamespaceService {
         } finally {
             core.lock.writeLock().unlock();
         }
-        core.sync(txid);
-        return Response.newBuilder().setAttr(attr);
+        return new MasterCore.Durable(Response.newBuilder().setAttr(attr), txid);
     }
 
-    Response.Builder truncate(Permissions p, TruncateRequest r) throws GrainException {
+    MasterCore.Durable truncate(Permissions p, TruncateRequest r) throws GrainException {
         long txid;
         Attr attr;
         core.lock.writeLock().lock();
@@ -392,7 +385,6 @@ final class NamespaceService {
         } finally {
             core.lock.writeLock().unlock();
         }
-        core.sync(txid);
-        return Response.newBuilder().setAttr(attr);
+        return new MasterCore.Durable(Response.newBuilder().setAttr(attr), txid);
     }
 }

@@ -16,6 +16,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -70,6 +71,9 @@ public final class RpcServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         ch.pipeline()
+                                // answers produced while reading a burst of requests (or queued by
+                                // other threads meanwhile) leave in one write, not one syscall each
+                                .addLast("flushConsolidation", new FlushConsolidationHandler(256, true))
                                 .addLast("frameDecoder", new FrameDecoder(maxPayload))
                                 .addLast("frameEncoder", new FrameEncoder())
                                 .addLast("dispatcher", new Dispatcher());

@@ -3,7 +3,10 @@ package dev.grainfs.daemons.master.chunk;
 import dev.grainfs.daemons.master.namespace.FileInode;
 import java.util.function.Consumer;
 
-/** Chunk handle -> ChunkInfo, chained through the ChunkInfos themselves; guarded by the master's lock. */
+/**
+ * Chunk handle -> ChunkInfo: an open-addressing hash table (linear probing, backward-shift
+ * deletion) over one array, 4-8 bytes an entry. Guarded by the master's lock.
+ */
 public final class ChunkTable {
     private ChunkInfo[] table = new ChunkInfo[1 << 10];
     private int size;
@@ -13,70 +16,85 @@ public final class ChunkTable {
     }
 
     public ChunkInfo get(long handle) {
-        for (ChunkInfo c = table[slot(handle, table.length)]; c != null; c = c.nextInTable) {
-            if (c.handle == handle) {
+        ChunkInfo[] t = table;
+        int mask = t.length - 1;
+        for (int s = slot(handle, mask); ; s = (s + 1) & mask) {
+            ChunkInfo c = t[s];
+            if (c == null || c.handle == handle) {
                 return c;
             }
         }
-        return null;
     }
 
     public ChunkInfo add(long handle, long version, FileInode file, long index) {
-        if (get(handle) != null) {
-            throw new IllegalStateException("chunk " + Long.toHexString(handle) + " exists");
+        if (size + 1 > table.length * 3 / 4) {
+            resize(table.length * 2);
         }
-        if (size >= table.length * 3 / 4) {
-            grow();
+        ChunkInfo[] t = table;
+        int mask = t.length - 1;
+        int s = slot(handle, mask);
+        for (; t[s] != null; s = (s + 1) & mask) {
+            if (t[s].handle == handle) {
+                throw new IllegalStateException("chunk " + Long.toHexString(handle) + " exists");
+            }
         }
         ChunkInfo c = new ChunkInfo(handle, version, file, index);
-        int s = slot(handle, table.length);
-        c.nextInTable = table[s];
-        table[s] = c;
+        t[s] = c;
         size++;
         return c;
     }
 
     public void remove(ChunkInfo chunk) {
-        int s = slot(chunk.handle, table.length);
-        ChunkInfo prev = null;
-        for (ChunkInfo c = table[s]; c != null; prev = c, c = c.nextInTable) {
-            if (c == chunk) {
-                if (prev == null) {
-                    table[s] = c.nextInTable;
-                } else {
-                    prev.nextInTable = c.nextInTable;
-                }
-                c.nextInTable = null;
-                size--;
+        ChunkInfo[] t = table;
+        int mask = t.length - 1;
+        int s = slot(chunk.handle, mask);
+        while (t[s] != chunk) {
+            if (t[s] == null) {
                 return;
             }
+            s = (s + 1) & mask;
         }
+        int hole = s;
+        for (int j = (hole + 1) & mask; t[j] != null; j = (j + 1) & mask) {
+            int home = slot(t[j].handle, mask);
+            if (((j - home) & mask) >= ((j - hole) & mask)) {
+                t[hole] = t[j];
+                hole = j;
+            }
+        }
+        t[hole] = null;
+        size--;
     }
 
     public void forEach(Consumer<ChunkInfo> action) {
-        for (ChunkInfo head : table) {
-            for (ChunkInfo c = head; c != null; c = c.nextInTable) {
+        for (ChunkInfo c : table) {
+            if (c != null) {
                 action.accept(c);
             }
         }
     }
 
-    private void grow() {
-        ChunkInfo[] old = table;
-        table = new ChunkInfo[old.length * 2];
-        for (ChunkInfo head : old) {
-            for (ChunkInfo c = head; c != null; ) {
-                ChunkInfo next = c.nextInTable;
-                int s = slot(c.handle, table.length);
-                c.nextInTable = table[s];
-                table[s] = c;
-                c = next;
+    private void resize(int length) {
+        ChunkInfo[] next = new ChunkInfo[length];
+        for (ChunkInfo c : table) {
+            if (c != null) {
+                insert(next, c);
             }
         }
+        table = next;
     }
 
-    private static int slot(long handle, int len) {
-        long h = handle * 0x9E3779B97F4A7C15L;
-        return (int) (h >>> 40) & (len - 1);
+    private static void insert(ChunkInfo[] t, ChunkInfo c) {
+        int mask = t.length - 1;
+        int s = slot(c.handle, mask);
+        while (t[s] != null) {
+            s = (s + 1) & mask;
+        }
+        t[s] = c;
+    }
+
+    /** Fibonacci hashing: consecutive ids scatter, so probe runs stay short even when most ids are live. */
+    private static int slot(long handle, int mask) {
+        return (int) ((handle * 0x9E3779B97F4A7C15L) >>> 32) & mask;
     }
 }

@@ -78,6 +78,9 @@ public final class DirInode extends Inode {
     }
 
     private int find(byte[] name) {
+        if (count > 0 && Arrays.compareUnsigned(children[count - 1].name, name) < 0) {
+            return -(count + 1); // after the last: names created in order, and every checkpoint load
+        }
         int lo = 0;
         int hi = count - 1;
         while (lo <= hi) {

@@ -4,14 +4,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A node of the namespace tree. Fields are plain and mutable: they change only under the master's
- * namespace lock, through MasterState.apply. Kept small on purpose: a million of these live in the heap.
+ * namespace lock, through MasterState.apply. Kept small on purpose: a million of these live in the heap
+ * (a file inode is 80 bytes with compressed oops: 12 header, 50 here, 18 in FileInode).
  */
 public abstract sealed class Inode permits DirInode, FileInode, SymlinkInode {
     final long id;
     byte[] name;              // UTF-8, empty for the root
     DirInode parent;
-    Inode nextInIdTable;      // intrusive chain of InodeTable
-    int mode;                 // permission bits (07777)
+    short mode;               // permission bits (07777)
     int uid;
     int gid;
     long mtimeNs;
@@ -21,7 +21,7 @@ public abstract sealed class Inode permits DirInode, FileInode, SymlinkInode {
     Inode(long id, byte[] name, int mode, int uid, int gid, long timeNs) {
         this.id = id;
         this.name = name;
-        this.mode = mode & 07777;
+        this.mode = (short) (mode & 07777);
         this.uid = uid;
         this.gid = gid;
         this.mtimeNs = timeNs;
@@ -70,7 +70,7 @@ public abstract sealed class Inode permits DirInode, FileInode, SymlinkInode {
     }
 
     public void setMode(int mode, long nowNs) {
-        this.mode = mode & 07777;
+        this.mode = (short) (mode & 07777);
         this.ctimeNs = nowNs;
     }
 

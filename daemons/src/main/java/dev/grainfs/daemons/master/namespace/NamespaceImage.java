@@ -12,7 +12,7 @@ import java.util.Deque;
  * Writes the namespace and file -> chunk map into a checkpoint body and reads it back.
  *
  * <pre>
- * body := count:u64  inode*            (parents before children, root first)
+ * body := count:u64  inode*            (depth first from the root, children in name order)
  * inode := type:u8 id:u64 parent:u64 nameLen:u16 name mode:u16 uid:u32 gid:u32 mtime:i64 ctime:i64 atime:i64
  *          [file:    size:u64 replication:u16 chunkSize:u64 chunks:u32 (index:u64 handle:u64 version:u64)*]
  *          [symlink: targetLen:u16 target]
@@ -35,8 +35,10 @@ public final class NamespaceImage {
             Inode i = stack.pop();
             writeInode(i, out);
             if (i instanceof DirInode d) {
-                for (Inode c : d.list(null, Integer.MAX_VALUE)) {
-                    stack.push(c);
+                // pushed last to first, so children come out in name order and a load appends each at the end
+                Inode[] children = d.list(null, Integer.MAX_VALUE);
+                for (int k = children.length - 1; k >= 0; k--) {
+                    stack.push(children[k]);
                 }
             }
         }
@@ -77,6 +79,7 @@ public final class NamespaceImage {
     /** Rebuilds {@code tree} (which must be fresh) and {@code chunks} from a checkpoint body. */
     public static void read(DataInput in, NamespaceTree tree, ChunkTable chunks) throws IOException {
         long count = in.readLong();
+        tree.reserve(count);
         for (long n = 0; n < count; n++) {
             byte type = in.readByte();
             long id = in.readLong();
@@ -113,7 +116,7 @@ public final class NamespaceImage {
             } else {
                 throw new IOException("checkpoint: unknown inode type " + type + " at inode #" + n);
             }
-            i.mode = mode;
+            i.mode = (short) (mode & 07777);
             i.mtimeNs = mtime;
             i.ctimeNs = ctime;
             i.atimeNs = atime;

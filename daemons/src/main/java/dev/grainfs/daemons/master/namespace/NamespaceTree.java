@@ -114,6 +114,11 @@ public final class NamespaceTree {
         return cur;
     }
 
+    /** Checkpoint loading: makes room for {@code n} inodes. */
+    void reserve(long n) {
+        inodes.reserve((int) Math.min(n, 1 << 30));
+    }
+
     /** Checkpoint loading: attaches an inode under an already restored parent. */
     void restore(long parentId, Inode child) throws java.io.IOException {
         Inode p = inodes.get(parentId);

@@ -9,9 +9,7 @@ import dev.grainfs.daemons.master.journal.OpLog;
 import dev.grainfs.daemons.master.journal.OpLogOptions;
 import dev.grainfs.daemons.master.op.MasterOp;
 import dev.grainfs.daemons.master.state.MasterState;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,10 +62,10 @@ public final class MasterStorage implements Journal {
         MasterState state;
         long after = 0;
         if (ckpt.isPresent()) {
-            try (InputStream body = ckpt.get().openBody();
-                 DataInputStream in = new DataInputStream(new BufferedInputStream(body, 1 << 20))) {
+            try (InputStream body = ckpt.get().openBody()) {
+                ImageInput in = new ImageInput(body, 1 << 20);
                 state = MasterState.load(in);
-                if (in.read() != -1) {
+                if (!in.atEnd()) {
                     throw new IOException(ckpt.get().file() + ": trailing bytes after the namespace image");
                 }
             }
