@@ -87,8 +87,8 @@ public final class MasterDirectBench {
             ts.add(th);
             th.start();
         }
+        long t0 = System.nanoTime(); // before the barrier: the threads may all finish before this thread wakes
         start.await();
-        long t0 = System.nanoTime();
         for (Thread th : ts) {
             th.join();
         }

@@ -155,8 +155,8 @@ public final class MetaBench {
         long cpu0 = clientCpuNs();
         long mcpu0 = masterCpuNs();
         long msys0 = masterUserSysNs()[1];
+        long t0 = System.nanoTime(); // before the barrier: the threads may all finish before this thread wakes
         start.await();
-        long t0 = System.nanoTime();
         for (Thread th : ts) {
             th.join();
         }
