@@ -15,8 +15,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The master's state and the lock that guards it, with the one way to change durable state:
- * {@link #submit} applies an op and appends it to the journal under the write lock; the caller then
- * calls {@link #sync} outside the lock before answering (group commit).
+ * {@link #submit} applies an op and appends it to the journal under the write lock; nothing is
+ * answered before the op is durable: namespace mutations return a {@link Durable} that the
+ * {@link Committer} sends after the shared fsync, and paths that block anyway (leases, registration)
+ * call {@link #sync} outside the lock. Replica deletions wait for durability too.
  *
  * Lock order: take {@link #lock} before touching state, registry, leases or placement.
  */
