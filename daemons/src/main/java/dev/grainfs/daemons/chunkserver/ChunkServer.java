@@ -1,5 +1,6 @@
 package dev.grainfs.daemons.chunkserver;
 
+import dev.grainfs.core.GrainException;
 import dev.grainfs.core.id.HostPort;
 import dev.grainfs.core.wire.RpcClient;
 import dev.grainfs.core.wire.RpcServer;
@@ -31,6 +32,7 @@ public final class ChunkServer implements AutoCloseable {
     private final ChunkReports reports = new ChunkReports();
     private final RpcClient rpc;
     private final ChunkServerRpc handler;
+    private final DiskExecutors disk = new DiskExecutors(4, 4);
     private final RpcServer server;
     private final ScheduledExecutorService timer;
     private final List<MasterLink> links = new ArrayList<>();
@@ -41,7 +43,7 @@ public final class ChunkServer implements AutoCloseable {
         this.store = StoreAdapter.open(config.dataDirs(), config.maxChunkSize());
         this.id = loadOrCreateId(config.dataDirs().get(0));
         this.rpc = new RpcClient("cs-" + id, 1);
-        this.handler = new ChunkServerRpc(id, store, rpc, reports);
+        this.handler = new ChunkServerRpc(id, store, rpc, reports, disk);
         this.server = new RpcServer("chunkserver", handler, 2);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chunkserver-heartbeat");
@@ -74,13 +76,11 @@ public final class ChunkServer implements AutoCloseable {
     /** Applies what a master said in a heartbeat answer: deletions and lease extensions. */
     private void onCommands(HeartbeatResponse r) {
         for (long h : r.getDeleteChunksList()) {
-            try {
-                store.delete(h);
-                handler.forget(h);
-                log.debug("deleted chunk {}", Long.toHexString(h));
-            } catch (Exception e) {
-                log.warn("cannot delete chunk {}: {}", Long.toHexString(h), e.getMessage());
-            }
+            handler.delete(h).whenComplete((v, err) -> {
+                if (err != null) {
+                    log.warn("cannot delete chunk {}: {}", Long.toHexString(h), GrainException.from(err).getMessage());
+                }
+            });
         }
         for (long h : r.getLeaseExtendedList()) {
             handler.leaseExtended(h, r.getLeaseMs());
@@ -138,6 +138,7 @@ public final class ChunkServer implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         server.close();
+        disk.close();
         rpc.close();
         try {
             store.close();
