@@ -178,7 +178,9 @@ final class FileReader {
             return CompletableFuture.failedFuture(GrainException.of(StatusCode.EIO,
                     "chunk %d of inode %d: no live replica", idx, inode));
         }
+        // spread readers over the replicas, but read from this machine's own replica when there is one
         java.util.Collections.rotate(order, (int) ((seed + idx) % order.size()));
+        order.sort(java.util.Comparator.comparingInt(a -> LocalHosts.isLocal(a.getHost()) ? 0 : 1));
         return attempt(loc, order, 0, start - idx * chunkSize, len);
     }
 
