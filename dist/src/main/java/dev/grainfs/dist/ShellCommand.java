@@ -21,7 +21,8 @@ final class ShellCommand implements Callable<Integer> {
     static int runShell(dev.grainfs.core.client.ClientConfig config) throws Exception {
         try (CliContext ctx = new CliContext(config, new java.io.PrintWriter(System.out, true),
                 new java.io.PrintWriter(System.err, true), System.console() != null)) {
-            Path history = Path.of(System.getProperty("user.home"), ".grainfs_history");
+            String home = System.getenv("HOME") != null ? System.getenv("HOME") : System.getProperty("user.home");
+            Path history = Path.of(home, ".grainfs_history");
             return new GrainShell(ctx, history).run();
         }
     }
