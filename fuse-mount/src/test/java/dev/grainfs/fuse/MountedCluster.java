@@ -75,8 +75,17 @@ final class MountedCluster implements AutoCloseable {
                 "bash", "-c", script));
     }
 
+    /** Runs from outside the mount (whose root may be failing): use absolute paths. */
+    Result shOutside(String script) throws Exception {
+        return run(List.of("timeout", "600", "bash", "-c", script), base);
+    }
+
     Result run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(mnt.toFile()).redirectErrorStream(true).start();
+        return run(cmd, mnt);
+    }
+
+    private Result run(List<String> cmd, Path cwd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(11, TimeUnit.MINUTES)) {
             p.destroyForcibly();

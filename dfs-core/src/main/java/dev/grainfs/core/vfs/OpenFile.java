@@ -8,10 +8,17 @@ import java.nio.ByteBuffer;
 /**
  * One file open in the VFS: the GrainFile every handle on that inode shares, plus what stat must
  * show before the buffered writes reach the master (the size written so far and the time of the
- * last write). Thread-safe: the GrainFile serializes data calls; the bookkeeping is volatile.
+ * first write since the last flush). Thread-safe: data calls are serialized on this object (the
+ * GrainFile is replaced when the file is renamed); what stat reads is volatile.
  */
 final class OpenFile {
-    private final GrainFile file;
+    /** Opens the file again under its new name (GrainFile keeps the name it was opened by). */
+    interface Reopener {
+        GrainFile open(String path) throws GrainException;
+    }
+
+    private final long inode;
+    private GrainFile file;
     private volatile String path;
     private volatile long size;
     /** Wall-clock ns of the first write since the last flush; 0 when nothing is buffered. */
@@ -21,19 +28,31 @@ final class OpenFile {
 
     OpenFile(GrainFile file, String path) {
         this.file = file;
+        this.inode = file.inode();
         this.path = path;
         this.size = file.size();
     }
 
     long inode() {
-        return file.inode();
+        return inode;
     }
 
     String path() {
         return path;
     }
 
-    void movedTo(String newPath) {
+    /** The file was renamed: flush, then continue on a GrainFile opened by the new name. */
+    synchronized void movedTo(String newPath, Reopener reopener) throws GrainException {
+        file.flush();
+        dirtySinceNs = 0;
+        GrainFile fresh = reopener.open(newPath);
+        if (fresh.inode() != inode) { // replaced again meanwhile: keep what we have
+            fresh.close();
+            path = newPath;
+            return;
+        }
+        file.close();
+        file = fresh;
         path = newPath;
     }
 
@@ -49,45 +68,41 @@ final class OpenFile {
         return modeOnClose;
     }
 
-    int read(long offset, ByteBuffer dst) throws GrainException {
+    synchronized int read(long offset, ByteBuffer dst) throws GrainException {
         return file.read(offset, dst);
     }
 
-    void write(long offset, ByteBuffer src) throws GrainException {
+    synchronized void write(long offset, ByteBuffer src) throws GrainException {
         long end = offset + src.remaining();
         file.write(offset, src);
         if (dirtySinceNs == 0) {
             dirtySinceNs = System.currentTimeMillis() * 1_000_000L;
         }
-        synchronized (this) {
-            size = Math.max(size, end);
-        }
+        size = Math.max(size, end);
     }
 
     /** Data on every replica and the size at the master; returns whether anything was written. */
-    boolean flush() throws GrainException {
+    synchronized boolean flush() throws GrainException {
         boolean was = dirty();
         file.flush();
         dirtySinceNs = 0;
         return was;
     }
 
-    boolean fsync() throws GrainException {
+    synchronized boolean fsync() throws GrainException {
         boolean was = dirty();
         file.fsync();
         dirtySinceNs = 0;
         return was;
     }
 
-    void truncate(long newSize) throws GrainException {
+    synchronized void truncate(long newSize) throws GrainException {
         file.truncate(newSize);
         dirtySinceNs = 0;
-        synchronized (this) {
-            size = newSize;
-        }
+        size = newSize;
     }
 
-    void close() throws GrainException {
+    synchronized void close() throws GrainException {
         file.close();
         dirtySinceNs = 0;
     }

@@ -131,7 +131,7 @@ public final class Vfs implements AutoCloseable {
         }
         for (OpenFile of : files.values()) {
             if (VfsPaths.isWithin(of.path(), src)) {
-                of.movedTo(VfsPaths.moved(of.path(), src, dst));
+                of.movedTo(VfsPaths.moved(of.path(), src, dst), p -> client.open(self, p, true));
             }
         }
     }
