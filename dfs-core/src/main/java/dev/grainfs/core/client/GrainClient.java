@@ -191,6 +191,34 @@ public final class GrainClient implements AutoCloseable {
         return utimes(me(), path, atimeNs, mtimeNs);
     }
 
+    /** chown of a symlink itself (lchown): a final symlink is not followed. -1 leaves one unchanged. */
+    public FileStat lchown(Caller c, String path, int uid, int gid) throws GrainException {
+        SetAttrRequest.Builder b = SetAttrRequest.newBuilder().setPath(path).setNoFollow(true);
+        if (uid >= 0) {
+            b.setUid(uid);
+        }
+        if (gid >= 0) {
+            b.setGid(gid);
+        }
+        return FileStat.of(attr(c, Request.newBuilder().setSetAttr(b)));
+    }
+
+    /** utimes without following a final symlink (utimensat with AT_SYMLINK_NOFOLLOW); same values as utimes. */
+    public FileStat lutimes(Caller c, String path, long atimeNs, long mtimeNs) throws GrainException {
+        SetAttrRequest.Builder b = SetAttrRequest.newBuilder().setPath(path).setNoFollow(true);
+        if (atimeNs == -2 && mtimeNs == -2) {
+            b.setTimesNow(true);
+        } else {
+            if (atimeNs >= 0) {
+                b.setAtimeNs(atimeNs);
+            }
+            if (mtimeNs >= 0) {
+                b.setMtimeNs(mtimeNs);
+            }
+        }
+        return FileStat.of(attr(c, Request.newBuilder().setSetAttr(b)));
+    }
+
     public FileStat setReplication(Caller c, String path, int replication) throws GrainException {
         return FileStat.of(attr(c, Request.newBuilder().setSetAttr(SetAttrRequest.newBuilder().setPath(path)
                 .setReplication(replication))));

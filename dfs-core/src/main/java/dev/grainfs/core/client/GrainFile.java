@@ -35,6 +35,7 @@ public final class GrainFile implements AutoCloseable {
     private final boolean writable;
     private final FileWriter writer;
     private final FileReader reader;
+    private final Attr openedAttr;
     private long committedSize;
     private boolean closed;
 
@@ -45,6 +46,7 @@ public final class GrainFile implements AutoCloseable {
         this.chunkSize = attr.getChunkSize();
         this.writable = writable;
         this.committedSize = attr.getSize();
+        this.openedAttr = attr;
         this.writer = writable ? new FileWriter(ctx, inode, chunkSize) : null;
         this.reader = new FileReader(ctx, inode, chunkSize, attr.getSize());
     }
@@ -59,6 +61,11 @@ public final class GrainFile implements AutoCloseable {
 
     public long chunkSize() {
         return chunkSize;
+    }
+
+    /** The file's attributes as the master answered the create or open (saves a stat right after). */
+    public FileStat openedStat() {
+        return FileStat.of(openedAttr);
     }
 
     /** The file's size as this handle sees it: what the master said plus what we wrote. */
