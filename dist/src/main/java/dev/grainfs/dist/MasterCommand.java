@@ -3,7 +3,10 @@ package dev.grainfs.dist;
 import dev.grainfs.core.id.HostPort;
 import dev.grainfs.daemons.master.Master;
 import dev.grainfs.daemons.master.MasterConfig;
+import dev.grainfs.daemons.master.SafeModeConfig;
+import dev.grainfs.daemons.master.journal.JournalCorruptException;
 import dev.grainfs.shell.Format;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,14 +39,33 @@ final class MasterCommand implements Callable<Integer> {
     long checkpointRecords = 1_000_000;
     @Option(names = "--checkpoint-interval", description = "... or this long; default ${DEFAULT-VALUE}")
     String checkpointInterval = "1h";
+    @Option(names = "--safemode-threshold", description = "after a restart, refuse changes until this fraction "
+            + "of known chunks has a reported replica; default ${DEFAULT-VALUE}")
+    double safeModeThreshold = SafeModeConfig.DEFAULT_THRESHOLD;
+    @Option(names = "--safemode-min-servers", description = "... and this many chunkservers are live; default ${DEFAULT-VALUE}")
+    int safeModeMinServers = SafeModeConfig.DEFAULT_MIN_SERVERS;
+    @Option(names = "--safemode-extension", description = "... for this long; default ${DEFAULT-VALUE}")
+    String safeModeExtension = "5s";
 
     @Override
     public Integer call() throws Exception {
         Daemons.logInfo();
         MasterConfig c = new MasterConfig(metaDir, bind, port, Format.parseDurationMs(deadAfter), replication,
                 Format.parseSize(chunkSize), Format.parseDurationMs(lease), Format.parseDurationMs(heartbeat),
-                checkpointRecords, Format.parseDurationMs(checkpointInterval));
-        Master m = Master.open(c);
+                checkpointRecords, Format.parseDurationMs(checkpointInterval),
+                new SafeModeConfig(safeModeThreshold, safeModeMinServers, Format.parseDurationMs(safeModeExtension)));
+        Master m;
+        try {
+            m = Master.open(c);
+        } catch (JournalCorruptException e) {
+            // one line an operator can act on
+            System.err.println("grainfs: master: refusing to start: " + e.getMessage()
+                    + " (recovery: docs/operations.md, \"Master metadata: backup and recovery\")");
+            return 3;
+        } catch (IOException e) {
+            System.err.println("grainfs: master: cannot start: " + e.getMessage());
+            return 1;
+        }
         HostPort a = m.start();
         Daemons.announce("listening on " + a);
         Daemons.runUntilStopped(m::close);

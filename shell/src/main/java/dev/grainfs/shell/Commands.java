@@ -2,6 +2,7 @@ package dev.grainfs.shell;
 
 import dev.grainfs.shell.cmd.AppendCommand;
 import dev.grainfs.shell.cmd.CatCommand;
+import dev.grainfs.shell.cmd.CheckpointCommand;
 import dev.grainfs.shell.cmd.ChmodCommand;
 import dev.grainfs.shell.cmd.ChownCommand;
 import dev.grainfs.shell.cmd.DfCommand;
@@ -12,6 +13,7 @@ import dev.grainfs.shell.cmd.MkdirCommand;
 import dev.grainfs.shell.cmd.MvCommand;
 import dev.grainfs.shell.cmd.PutCommand;
 import dev.grainfs.shell.cmd.RmCommand;
+import dev.grainfs.shell.cmd.SafemodeCommand;
 import dev.grainfs.shell.cmd.StatCommand;
 import dev.grainfs.shell.cmd.TailCommand;
 import dev.grainfs.shell.cmd.TouchCommand;
@@ -23,7 +25,8 @@ public final class Commands {
     public static final List<Class<? extends GrainCommand>> ALL = List.of(
             LsCommand.class, MkdirCommand.class, PutCommand.class, GetCommand.class, CatCommand.class,
             RmCommand.class, MvCommand.class, StatCommand.class, DuCommand.class, DfCommand.class,
-            TouchCommand.class, AppendCommand.class, ChmodCommand.class, ChownCommand.class, TailCommand.class);
+            TouchCommand.class, AppendCommand.class, ChmodCommand.class, ChownCommand.class, TailCommand.class,
+            SafemodeCommand.class, CheckpointCommand.class);
 
     private Commands() {
     }

@@ -28,6 +28,7 @@ public final class Master implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final ServerService servers;
+    private final SafeMode safeMode;
     private HostPort address;
 
     private final MasterStorage storage;
@@ -46,10 +47,12 @@ public final class Master implements AutoCloseable {
         this.rpc = new RpcClient("master", 1);
         this.workers = Executors.newFixedThreadPool(32, daemon("master-worker"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon("master-timer"));
-        this.servers = new ServerService(core);
+        this.safeMode = new SafeMode(core, config.safeMode());
+        this.servers = new ServerService(core, safeMode);
         NamespaceService namespace = new NamespaceService(core);
         ChunkService chunks = new ChunkService(core, rpc);
-        this.server = new RpcServer("master", new MasterRpc(namespace, chunks, servers, workers), 2);
+        AdminService admin = new AdminService(safeMode, this::checkpoint);
+        this.server = new RpcServer("master", new MasterRpc(namespace, chunks, servers, admin, safeMode, workers), 2);
     }
 
     public HostPort start() throws IOException {
@@ -57,6 +60,7 @@ public final class Master implements AutoCloseable {
         long tick = Math.max(100, Math.min(1_000, config.deadAfterMs() / 4));
         timers.scheduleWithFixedDelay(this::liveness, tick, tick, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::maybeCheckpoint, 1, 1, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(this::safeModeTick, 250, 250, TimeUnit.MILLISECONDS);
         log.info("master listening on {}", address);
         return address;
     }
@@ -67,6 +71,19 @@ public final class Master implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("liveness check failed", e);
         }
+    }
+
+    private void safeModeTick() {
+        try {
+            safeMode.tick();
+        } catch (RuntimeException e) {
+            log.error("safe mode check failed", e);
+        }
+    }
+
+    /** True while the master refuses mutations (after a restart, or entered by an operator). */
+    public boolean inSafeMode() {
+        return safeMode.isOn();
     }
 
     private void maybeCheckpoint() {

@@ -15,21 +15,32 @@ import java.nio.file.Path;
  * @param heartbeatMs   heartbeat interval told to chunkservers
  * @param checkpointRecords  write a checkpoint after this many log records
  * @param checkpointMs       ... or after this long, whichever comes first
+ * @param safeMode           when a restarted master starts taking mutations
  */
 public record MasterConfig(Path metaDir, String bindHost, int port, long deadAfterMs, int replication,
                            long chunkSize, long leaseMs, long heartbeatMs, long checkpointRecords,
-                           long checkpointMs) {
+                           long checkpointMs, SafeModeConfig safeMode) {
     public static final int DEFAULT_PORT = 9500;
     public static final long DEFAULT_CHUNK_SIZE = 64L << 20;
     public static final long MIN_CHUNK_SIZE = 64L << 10;
 
     public MasterConfig {
+        if (safeMode == null) {
+            safeMode = SafeModeConfig.defaults();
+        }
         if (chunkSize < MIN_CHUNK_SIZE || chunkSize % MIN_CHUNK_SIZE != 0) {
             throw new IllegalArgumentException("chunk size must be a multiple of 64 KiB, got " + chunkSize);
         }
         if (replication < 1 || replication > 16) {
             throw new IllegalArgumentException("replication must be 1..16, got " + replication);
         }
+    }
+
+    /** The configuration with the default safe mode. */
+    public MasterConfig(Path metaDir, String bindHost, int port, long deadAfterMs, int replication, long chunkSize,
+                        long leaseMs, long heartbeatMs, long checkpointRecords, long checkpointMs) {
+        this(metaDir, bindHost, port, deadAfterMs, replication, chunkSize, leaseMs, heartbeatMs, checkpointRecords,
+                checkpointMs, SafeModeConfig.defaults());
     }
 
     public static MasterConfig defaults(Path metaDir) {
@@ -39,41 +50,46 @@ public record MasterConfig(Path metaDir, String bindHost, int port, long deadAft
 
     public MasterConfig withPort(int p) {
         return new MasterConfig(metaDir, bindHost, p, deadAfterMs, replication, chunkSize, leaseMs, heartbeatMs,
-                checkpointRecords, checkpointMs);
+                checkpointRecords, checkpointMs, safeMode);
     }
 
     public MasterConfig withChunkSize(long c) {
         return new MasterConfig(metaDir, bindHost, port, deadAfterMs, replication, c, leaseMs, heartbeatMs,
-                checkpointRecords, checkpointMs);
+                checkpointRecords, checkpointMs, safeMode);
     }
 
     public MasterConfig withReplication(int r) {
         return new MasterConfig(metaDir, bindHost, port, deadAfterMs, r, chunkSize, leaseMs, heartbeatMs,
-                checkpointRecords, checkpointMs);
+                checkpointRecords, checkpointMs, safeMode);
     }
 
     public MasterConfig withDeadAfterMs(long d) {
         return new MasterConfig(metaDir, bindHost, port, d, replication, chunkSize, leaseMs, heartbeatMs,
-                checkpointRecords, checkpointMs);
+                checkpointRecords, checkpointMs, safeMode);
     }
 
     public MasterConfig withBindHost(String h) {
         return new MasterConfig(metaDir, h, port, deadAfterMs, replication, chunkSize, leaseMs, heartbeatMs,
-                checkpointRecords, checkpointMs);
+                checkpointRecords, checkpointMs, safeMode);
     }
 
     public MasterConfig withLeaseMs(long l) {
         return new MasterConfig(metaDir, bindHost, port, deadAfterMs, replication, chunkSize, l, heartbeatMs,
-                checkpointRecords, checkpointMs);
+                checkpointRecords, checkpointMs, safeMode);
     }
 
     public MasterConfig withCheckpoint(long records, long ms) {
         return new MasterConfig(metaDir, bindHost, port, deadAfterMs, replication, chunkSize, leaseMs, heartbeatMs,
-                records, ms);
+                records, ms, safeMode);
     }
 
     public MasterConfig withHeartbeatMs(long h) {
         return new MasterConfig(metaDir, bindHost, port, deadAfterMs, replication, chunkSize, leaseMs, h,
-                checkpointRecords, checkpointMs);
+                checkpointRecords, checkpointMs, safeMode);
+    }
+
+    public MasterConfig withSafeMode(SafeModeConfig s) {
+        return new MasterConfig(metaDir, bindHost, port, deadAfterMs, replication, chunkSize, leaseMs, heartbeatMs,
+                checkpointRecords, checkpointMs, s);
     }
 }

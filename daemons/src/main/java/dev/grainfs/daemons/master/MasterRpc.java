@@ -22,12 +22,17 @@ final class MasterRpc implements RpcHandler {
     private final NamespaceService namespace;
     private final ChunkService chunks;
     private final ServerService servers;
+    private final AdminService admin;
+    private final SafeMode safeMode;
     private final ExecutorService workers;
 
-    MasterRpc(NamespaceService namespace, ChunkService chunks, ServerService servers, ExecutorService workers) {
+    MasterRpc(NamespaceService namespace, ChunkService chunks, ServerService servers, AdminService admin,
+              SafeMode safeMode, ExecutorService workers) {
         this.namespace = namespace;
         this.chunks = chunks;
         this.servers = servers;
+        this.admin = admin;
+        this.safeMode = safeMode;
         this.workers = workers;
     }
 
@@ -35,6 +40,16 @@ final class MasterRpc implements RpcHandler {
     public void handle(RpcCall call) {
         switch (call.request().getBodyCase()) {
             case STAT, LIST, READLINK, STATFS, GET_LOCATIONS -> serve(call);
+            case MKDIR, CREATE, DELETE, RENAME, SET_ATTR, SYMLINK, TRUNCATE, GET_WRITE_LEASE, COMMIT_SIZE -> {
+                try {
+                    safeMode.refuseMutation();
+                    workers.execute(() -> serve(call));
+                } catch (GrainException e) {
+                    call.fail(e.status(), e.getMessage());
+                } catch (RejectedExecutionException e) {
+                    call.fail(StatusCode.EAGAIN, "master is shutting down");
+                }
+            }
             default -> {
                 try {
                     workers.execute(() -> serve(call));
@@ -80,6 +95,8 @@ final class MasterRpc implements RpcHandler {
             case REPORT_BAD_REPLICA -> chunks.reportBadReplica(r.getReportBadReplica());
             case REGISTER -> servers.register(r.getRegister());
             case HEARTBEAT -> servers.heartbeat(r.getHeartbeat());
+            case SAFE_MODE -> admin.safeMode(p, r.getSafeMode());
+            case CHECKPOINT -> admin.checkpoint(p);
             default -> throw GrainException.of(StatusCode.ENOTSUP, "the master does not serve %s", r.getBodyCase());
         };
     }

@@ -27,9 +27,11 @@ final class ServerService {
     private static final int MAX_DELETES_PER_HEARTBEAT = 1_000;
 
     private final MasterCore core;
+    private final SafeMode safeMode;
 
-    ServerService(MasterCore core) {
+    ServerService(MasterCore core, SafeMode safeMode) {
         this.core = core;
+        this.safeMode = safeMode;
     }
 
     Response.Builder register(RegisterRequest r) throws GrainException {
@@ -97,8 +99,10 @@ final class ServerService {
                 }
             }
             out.setLeaseMs(core.leases.leaseMs());
+            // in safe mode the map may still lack replicas not yet reported: deletions wait until it ends
             int n = 0;
-            for (Iterator<Long> it = s.pendingDeletes().iterator(); it.hasNext() && n < MAX_DELETES_PER_HEARTBEAT; n++) {
+            for (Iterator<Long> it = s.pendingDeletes().iterator();
+                 !safeMode.isOn() && it.hasNext() && n < MAX_DELETES_PER_HEARTBEAT; n++) {
                 out.addDeleteChunks(it.next());
                 it.remove();
             }

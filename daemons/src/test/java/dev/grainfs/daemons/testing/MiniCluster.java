@@ -7,6 +7,7 @@ import dev.grainfs.daemons.chunkserver.ChunkServer;
 import dev.grainfs.daemons.chunkserver.ChunkServerConfig;
 import dev.grainfs.daemons.master.Master;
 import dev.grainfs.daemons.master.MasterConfig;
+import dev.grainfs.daemons.master.SafeModeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,8 @@ public final class MiniCluster implements AutoCloseable {
 
         public MiniCluster start() throws IOException {
             MasterConfig mc = masterTweak.apply(MasterConfig.defaults(base.resolve("master")).withPort(0)
-                    .withHeartbeatMs(500).withDeadAfterMs(5_000));
+                    .withHeartbeatMs(500).withDeadAfterMs(5_000)
+                    .withSafeMode(new SafeModeConfig(SafeModeConfig.DEFAULT_THRESHOLD, 1, 300)));
             MiniCluster c = new MiniCluster(base, mc, csTweak);
             c.startMaster();
             for (int i = 0; i < chunkservers; i++) {

@@ -1,0 +1,64 @@
+package dev.grainfs.core.client;
+
+import dev.grainfs.core.GrainException;
+import dev.grainfs.core.wire.RpcClient;
+import dev.grainfs.core.wire.proto.CheckpointRequest;
+import dev.grainfs.core.wire.proto.Request;
+import dev.grainfs.core.wire.proto.SafeModeAction;
+import dev.grainfs.core.wire.proto.SafeModeRequest;
+import dev.grainfs.core.wire.proto.SafeModeResponse;
+
+/**
+ * Operator calls about the master's metadata: safe mode (get, enter, leave) and "write a checkpoint
+ * now". Enter, leave and checkpoint need root. Thread-safe; close when done.
+ */
+public final class MetadataAdmin implements AutoCloseable {
+    private final RpcClient rpc;
+    private final MasterClient master;
+    private final ClientConfig config;
+
+    /** The master's answer: on or off, why, and how far the chunkservers' reports have got. */
+    public record SafeModeStatus(boolean on, boolean manual, long reportedChunks, long totalChunks, int liveServers,
+                                 String line) {
+    }
+
+    private MetadataAdmin(ClientConfig config) {
+        this.config = config;
+        this.rpc = new RpcClient("grainfs-admin", 1);
+        this.master = new MasterClient(rpc, config);
+    }
+
+    public static MetadataAdmin connect(ClientConfig config) {
+        return new MetadataAdmin(config);
+    }
+
+    public SafeModeStatus safeModeGet() throws GrainException {
+        return safeMode(SafeModeAction.SAFE_MODE_GET);
+    }
+
+    public SafeModeStatus safeModeEnter() throws GrainException {
+        return safeMode(SafeModeAction.SAFE_MODE_ENTER);
+    }
+
+    public SafeModeStatus safeModeLeave() throws GrainException {
+        return safeMode(SafeModeAction.SAFE_MODE_LEAVE);
+    }
+
+    private SafeModeStatus safeMode(SafeModeAction a) throws GrainException {
+        SafeModeResponse r = master.call(config.caller(), Request.newBuilder()
+                .setSafeMode(SafeModeRequest.newBuilder().setAction(a))).getSafeMode();
+        return new SafeModeStatus(r.getOn(), r.getManual(), r.getReportedChunks(), r.getTotalChunks(),
+                r.getLiveServers(), r.getStatus());
+    }
+
+    /** Has the master write a checkpoint now; returns the txid (last operation) it covers. */
+    public long checkpoint() throws GrainException {
+        return master.call(config.caller(), Request.newBuilder().setCheckpoint(CheckpointRequest.getDefaultInstance()))
+                .getCheckpoint().getTxid();
+    }
+
+    @Override
+    public void close() {
+        rpc.close();
+    }
+}
