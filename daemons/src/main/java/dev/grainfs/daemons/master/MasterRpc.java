@@ -22,6 +22,7 @@ final class MasterRpc implements RpcHandler {
     private final NamespaceService namespace;
     private final ChunkService chunks;
     private final ServerService servers;
+    private HealingService healing;
     private final ExecutorService workers;
 
     MasterRpc(NamespaceService namespace, ChunkService chunks, ServerService servers, ExecutorService workers) {
@@ -29,6 +30,12 @@ final class MasterRpc implements RpcHandler {
         this.chunks = chunks;
         this.servers = servers;
         this.workers = workers;
+    }
+
+    /** Adds the self-healing admin requests (fsck). */
+    MasterRpc withHealing(HealingService h) {
+        this.healing = h;
+        return this;
     }
 
     @Override
@@ -80,6 +87,7 @@ final class MasterRpc implements RpcHandler {
             case REPORT_BAD_REPLICA -> chunks.reportBadReplica(r.getReportBadReplica());
             case REGISTER -> servers.register(r.getRegister());
             case HEARTBEAT -> servers.heartbeat(r.getHeartbeat());
+            case FSCK -> healing.fsck(p, r.getFsck());
             default -> throw GrainException.of(StatusCode.ENOTSUP, "the master does not serve %s", r.getBodyCase());
         };
     }

@@ -80,15 +80,15 @@ final class ServerService {
                 if (c != null && c.removeReplica(s.slot())) {
                     s.adjustChunkCount(-1);
                 }
+                core.replication.removed(h, s.slot());
             }
             for (long h : r.getCorruptList()) {
                 ChunkInfo c = core.state.chunks().get(h);
-                if (c != null && c.removeReplica(s.slot())) {
-                    s.adjustChunkCount(-1);
-                    log.warn("chunkserver {} reports replica of chunk {} corrupt", s.id(), Long.toHexString(h));
-                }
-                if (c == null || c.replicas().length > 0) {
+                if (c == null) {
                     s.pendingDeletes().add(h);
+                } else {
+                    log.warn("chunkserver {} reports replica of chunk {} corrupt", s.id(), Long.toHexString(h));
+                    core.replication.markCorrupt(c, s); // deleted once a good copy replaced it
                 }
             }
             for (long h : r.getLeaseRenewalsList()) {
@@ -102,6 +102,8 @@ final class ServerService {
                 out.addDeleteChunks(it.next());
                 it.remove();
             }
+            core.replication.assign(now);
+            out.addAllReplicate(core.replication.drain(s.slot()));
         } finally {
             core.lock.writeLock().unlock();
         }
@@ -167,5 +169,6 @@ final class ServerService {
         int slot = s.slot();
         core.state.chunks().forEach(c -> c.removeReplica(slot));
         core.leases.revokeAll(slot);
+        core.replication.forgetServer(slot);
     }
 }
