@@ -168,7 +168,7 @@ final class ServerService {
     private void forgetReplicas(ServerInfo s) {
         int slot = s.slot();
         core.state.chunks().forEach(c -> c.removeReplica(slot));
+        core.replication.forgetServer(slot, core.monoMs());
         core.leases.revokeAll(slot);
-        core.replication.forgetServer(slot);
     }
 }

@@ -5,6 +5,8 @@ import dev.grainfs.core.client.GrainClient;
 import dev.grainfs.core.id.HostPort;
 import dev.grainfs.daemons.chunkserver.ChunkServer;
 import dev.grainfs.daemons.chunkserver.ChunkServerConfig;
+import dev.grainfs.daemons.chunkserver.RepairConfig;
+import dev.grainfs.daemons.master.HealingConfig;
 import dev.grainfs.daemons.master.Master;
 import dev.grainfs.daemons.master.MasterConfig;
 import java.io.IOException;
@@ -22,6 +24,8 @@ public final class MiniCluster implements AutoCloseable {
     private final Path base;
     private final MasterConfig masterConfig;
     private final UnaryOperator<ChunkServerConfig> csTweak;
+    private HealingConfig healing = HealingConfig.defaults();
+    private RepairConfig repair = RepairConfig.defaults();
     private Master master;
     private HostPort masterAddress;
     private final List<ChunkServer> servers = new ArrayList<>();
@@ -43,6 +47,8 @@ public final class MiniCluster implements AutoCloseable {
         private int chunkservers = 3;
         private UnaryOperator<MasterConfig> masterTweak = c -> c;
         private UnaryOperator<ChunkServerConfig> csTweak = c -> c;
+        private UnaryOperator<HealingConfig> healingTweak = c -> c;
+        private UnaryOperator<RepairConfig> repairTweak = c -> c;
 
         Builder(Path base) {
             this.base = base;
@@ -63,10 +69,24 @@ public final class MiniCluster implements AutoCloseable {
             return this;
         }
 
+        /** The master's self-healing settings (re-replication, trash). */
+        public Builder healing(UnaryOperator<HealingConfig> t) {
+            this.healingTweak = t;
+            return this;
+        }
+
+        /** The chunkservers' self-healing settings (copies, scrubber). */
+        public Builder repair(UnaryOperator<RepairConfig> t) {
+            this.repairTweak = t;
+            return this;
+        }
+
         public MiniCluster start() throws IOException {
             MasterConfig mc = masterTweak.apply(MasterConfig.defaults(base.resolve("master")).withPort(0)
                     .withHeartbeatMs(500).withDeadAfterMs(5_000));
             MiniCluster c = new MiniCluster(base, mc, csTweak);
+            c.healing = healingTweak.apply(HealingConfig.defaults());
+            c.repair = repairTweak.apply(RepairConfig.defaults());
             c.startMaster();
             for (int i = 0; i < chunkservers; i++) {
                 c.addChunkServer();
@@ -78,7 +98,7 @@ public final class MiniCluster implements AutoCloseable {
 
     public void startMaster() throws IOException {
         MasterConfig mc = masterAddress == null ? masterConfig : masterConfig.withPort(masterAddress.port());
-        master = Master.open(mc);
+        master = Master.open(mc, healing);
         masterAddress = master.start();
     }
 
@@ -107,7 +127,7 @@ public final class MiniCluster implements AutoCloseable {
         Path dir = dataDir(i);
         Files.createDirectories(dir);
         ChunkServerConfig cfg = csTweak.apply(ChunkServerConfig.of(masterAddress, dir).withHeartbeatMs(500));
-        ChunkServer cs = new ChunkServer(cfg);
+        ChunkServer cs = new ChunkServer(cfg, repair);
         cs.start();
         servers.set(i, cs);
     }

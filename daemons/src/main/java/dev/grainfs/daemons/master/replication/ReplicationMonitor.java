@@ -30,9 +30,12 @@ import org.slf4j.LoggerFactory;
  * target copies from source, reports "added" --> replica joins the map --> copy retired
  * </pre>
  *
- * A chunk under a valid write lease is never copied: mutations could reach the old replicas while
- * the copy runs. A lease granted during a copy bumps the version, so the copy reports a stale
- * version and is deleted. Not thread-safe: every method runs under the master's write lock.
+ * A chunk is never copied while a primary may still accept writes to it: mutations could reach the
+ * old replicas while the copy runs and the copy would silently miss them. So an under-replicated
+ * chunk under a lease is fenced: the master stops renewing the lease and copies only after it ran
+ * out (a primary declared dead is fenced the same way: it may only be cut off, not gone). A lease
+ * granted during a copy bumps the version, so the copy reports a stale version and is deleted.
+ * Not thread-safe: every method runs under the master's write lock.
  */
 public final class ReplicationMonitor {
     private static final Logger log = LoggerFactory.getLogger(ReplicationMonitor.class);
@@ -50,6 +53,8 @@ public final class ReplicationMonitor {
     private final CorruptReplicas corrupt = new CorruptReplicas();
     private final Map<Long, Copy> inFlight = new HashMap<>();
     private final Map<Integer, Integer> busy = new HashMap<>();
+    /** Chunk -> monotonic ms until which a fenced lease may still let its primary write. */
+    private final Map<Long, Long> fenced = new HashMap<>();
     private final Map<Integer, ArrayDeque<ReplicateCommand>> outbox = new HashMap<>();
     /** Chunks that need a copy, most urgent first; rebuilt by each scan, consumed by assign. */
     private List<Long> queue = new ArrayList<>();
@@ -108,8 +113,17 @@ public final class ReplicationMonitor {
         }
     }
 
-    /** The server died or restarted: its copies and corrupt marks are void. */
-    public void forgetServer(int slot) {
+    /**
+     * The server died or restarted: its copies and corrupt marks are void, and the chunks it held
+     * leases on are fenced until those leases run out. Call before its leases are revoked.
+     */
+    public void forgetServer(int slot, long nowMs) {
+        chunks.forEach(c -> {
+            LeaseManager.Lease l = leases.valid(c.handle(), nowMs);
+            if (l != null && l.primarySlot() == slot) {
+                fenced.merge(c.handle(), l.expiresMs(), Math::max);
+            }
+        });
         for (Copy c : List.copyOf(inFlight.values())) {
             if (c.target() == slot || c.source() == slot) {
                 retire(c);
@@ -123,6 +137,7 @@ public final class ReplicationMonitor {
     public void scan(long nowMs) {
         retireCopies(nowMs);
         cleanCorrupt();
+        fenced.values().removeIf(until -> until <= nowMs);
         int racks = liveRacks();
         List<List<Long>> buckets = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -137,9 +152,13 @@ public final class ReplicationMonitor {
             if (live == 0) {
                 return; // missing: nothing to copy from (fsck reports it)
             }
-            boolean leased = leases.valid(c.handle(), nowMs) != null;
+            LeaseManager.Lease lease = leases.valid(c.handle(), nowMs);
+            boolean leased = lease != null;
             if (live < expected) {
-                if (!leased) {
+                if (leased) {
+                    fenced.merge(c.handle(), lease.expiresMs(), Math::max);
+                    leases.revoke(c.handle()); // no more renewals: the primary stops writing by expiresMs
+                } else if (!fenced.containsKey(c.handle())) {
                     buckets.get(Math.min(live, 3) - 1).add(c.handle());
                 }
             } else if (live > expected) {
@@ -173,7 +192,8 @@ public final class ReplicationMonitor {
                 continue;
             }
             ChunkInfo c = chunks.get(h);
-            if (c == null || c.file() == null || inFlight.containsKey(h) || leases.valid(h, nowMs) != null) {
+            if (c == null || c.file() == null || inFlight.containsKey(h) || leases.valid(h, nowMs) != null
+                    || fenced.getOrDefault(h, 0L) > nowMs) {
                 continue;
             }
             int live0 = liveReplicas(c);
