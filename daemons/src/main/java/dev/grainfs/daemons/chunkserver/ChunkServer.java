@@ -37,8 +37,15 @@ public final class ChunkServer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final List<MasterLink> links = new ArrayList<>();
     private volatile HostPort address;
+    private final ReplicaCopier copier;
+    private final Scrubber scrubber;
 
     public ChunkServer(ChunkServerConfig config) throws IOException {
+        this(config, RepairConfig.defaults());
+    }
+
+    /** As {@link #ChunkServer(ChunkServerConfig)} with self-healing settings (copy bandwidth, scrubber rate). */
+    public ChunkServer(ChunkServerConfig config, RepairConfig repair) throws IOException {
         this.config = config;
         this.store = StoreAdapter.open(config.dataDirs(), config.maxChunkSize());
         this.id = loadOrCreateId(config.dataDirs().get(0));
@@ -50,6 +57,17 @@ public final class ChunkServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.copier = new ReplicaCopier(store, rpc, reports, disk, repair, handler::forget, this::heartbeatSoon);
+        this.scrubber = repair.scrubBytesPerSec() > 0 ? new Scrubber(store, reports, repair) : null;
+    }
+
+    /** A copy finished: tell the masters now rather than at the next tick, and take the next order. */
+    private void heartbeatSoon() {
+        try {
+            timer.execute(this::tick);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
+        }
     }
 
     public HostPort start() throws IOException {
@@ -59,6 +77,9 @@ public final class ChunkServer implements AutoCloseable {
             links.add(link);
         }
         timer.scheduleWithFixedDelay(this::tick, 0, config.heartbeatMs(), TimeUnit.MILLISECONDS);
+        if (scrubber != null) {
+            scrubber.start();
+        }
         log.info("chunkserver {} listening on {} with {} replicas in {}", id, address, store.count(), config.dataDirs());
         return address;
     }
@@ -85,6 +106,7 @@ public final class ChunkServer implements AutoCloseable {
         for (long h : r.getLeaseExtendedList()) {
             handler.leaseExtended(h, r.getLeaseMs());
         }
+        r.getReplicateList().forEach(copier::submit);
     }
 
     String id() {
@@ -104,7 +126,22 @@ public final class ChunkServer implements AutoCloseable {
     }
 
     int activeTransfers() {
-        return 0;
+        return copier.active();
+    }
+
+    /** Re-replication copies this server made (tests and metrics). */
+    public long copiesMade() {
+        return copier.copied.get();
+    }
+
+    /** Bytes this server copied as a re-replication target. */
+    public long bytesCopied() {
+        return copier.bytesCopied.get();
+    }
+
+    /** Corrupt replicas the scrubber found. */
+    public long scrubberFound() {
+        return scrubber == null ? 0 : scrubber.found.get();
     }
 
     List<Long> leasesToRenew() {
@@ -137,6 +174,10 @@ public final class ChunkServer implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        if (scrubber != null) {
+            scrubber.close();
+        }
+        copier.close();
         server.close();
         disk.close();
         rpc.close();

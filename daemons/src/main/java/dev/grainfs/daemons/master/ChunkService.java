@@ -314,13 +314,10 @@ final class ChunkService {
         try {
             ChunkInfo c = core.state.chunks().get(r.getHandle());
             ServerInfo s = core.servers.byId(new ServerId(r.getServerId().isEmpty() ? "?" : r.getServerId()));
-            if (c != null && s != null && c.removeReplica(s.slot())) {
-                s.adjustChunkCount(-1);
+            if (c != null && s != null && c.hasReplica(s.slot())) {
+                core.replication.markCorrupt(c, s); // deleted once a good copy replaced it, never the last copy
                 log.warn("replica of chunk {} on {} reported bad ({}); {} good replicas left",
                         Long.toHexString(c.handle()), s.id(), r.getReason(), c.replicas().length);
-                if (c.replicas().length > 0) {
-                    s.pendingDeletes().add(c.handle()); // never delete the last copy, even a bad one
-                }
             }
         } finally {
             core.lock.writeLock().unlock();

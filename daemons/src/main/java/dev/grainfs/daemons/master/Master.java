@@ -29,6 +29,7 @@ public final class Master implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final ServerService servers;
     private final SafeMode safeMode;
+    private final HealingService healing;
     private HostPort address;
 
     private final MasterStorage storage;
@@ -36,23 +37,31 @@ public final class Master implements AutoCloseable {
 
     /** Recovers the meta dir (checkpoint + log) and builds a master ready to {@link #start()}. */
     public static Master open(MasterConfig config) throws IOException {
-        MasterStorage.Recovered r = MasterStorage.recover(config.metaDir(), OpLogOptions.defaults());
-        return new Master(config, r.storage(), r.state());
+        return open(config, HealingConfig.defaults());
     }
 
-    private Master(MasterConfig config, MasterStorage storage, MasterState state) {
+    /** As {@link #open(MasterConfig)} with self-healing settings (re-replication limits, trash retention). */
+    public static Master open(MasterConfig config, HealingConfig healing) throws IOException {
+        MasterStorage.Recovered r = MasterStorage.recover(config.metaDir(), OpLogOptions.defaults());
+        return new Master(config, healing, r.storage(), r.state());
+    }
+
+    private Master(MasterConfig config, HealingConfig healingConfig, MasterStorage storage, MasterState state) {
         this.config = config;
         this.storage = storage;
-        this.core = new MasterCore(config, state, storage);
+        this.core = new MasterCore(config, healingConfig, state, storage);
         this.rpc = new RpcClient("master", 1);
         this.workers = Executors.newFixedThreadPool(32, daemon("master-worker"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon("master-timer"));
         this.safeMode = new SafeMode(core, config.safeMode());
         this.servers = new ServerService(core, safeMode);
-        NamespaceService namespace = new NamespaceService(core);
+        TrashService trash = new TrashService(core);
+        this.healing = new HealingService(core, trash).holdWhile(safeMode::isOn);
+        NamespaceService namespace = new NamespaceService(core, trash);
         ChunkService chunks = new ChunkService(core, rpc);
         AdminService admin = new AdminService(safeMode, this::checkpoint);
-        this.server = new RpcServer("master", new MasterRpc(namespace, chunks, servers, admin, safeMode, workers), 2);
+        this.server = new RpcServer("master", new MasterRpc(namespace, chunks, servers, admin, safeMode, workers)
+                .withHealing(healing), 2);
     }
 
     public HostPort start() throws IOException {
@@ -61,6 +70,12 @@ public final class Master implements AutoCloseable {
         timers.scheduleWithFixedDelay(this::liveness, tick, tick, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::maybeCheckpoint, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(this::safeModeTick, 250, 250, TimeUnit.MILLISECONDS);
+        long scan = core.healing.scanIntervalMs();
+        timers.scheduleWithFixedDelay(healing::scan, scan, scan, TimeUnit.MILLISECONDS);
+        if (core.healing.trashRetentionMs() > 0) {
+            long purge = healing.purgeIntervalMs();
+            timers.scheduleWithFixedDelay(healing::purgeTrash, purge, purge, TimeUnit.MILLISECONDS);
+        }
         log.info("master listening on {}", address);
         return address;
     }

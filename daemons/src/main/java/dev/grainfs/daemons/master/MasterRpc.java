@@ -24,6 +24,7 @@ final class MasterRpc implements RpcHandler {
     private final ServerService servers;
     private final AdminService admin;
     private final SafeMode safeMode;
+    private HealingService healing;
     private final ExecutorService workers;
 
     MasterRpc(NamespaceService namespace, ChunkService chunks, ServerService servers, AdminService admin,
@@ -34,6 +35,12 @@ final class MasterRpc implements RpcHandler {
         this.admin = admin;
         this.safeMode = safeMode;
         this.workers = workers;
+    }
+
+    /** Adds the self-healing admin requests (fsck). */
+    MasterRpc withHealing(HealingService h) {
+        this.healing = h;
+        return this;
     }
 
     @Override
@@ -97,6 +104,7 @@ final class MasterRpc implements RpcHandler {
             case HEARTBEAT -> servers.heartbeat(r.getHeartbeat());
             case SAFE_MODE -> admin.safeMode(p, r.getSafeMode());
             case CHECKPOINT -> admin.checkpoint(p);
+            case FSCK -> healing.fsck(p, r.getFsck());
             default -> throw GrainException.of(StatusCode.ENOTSUP, "the master does not serve %s", r.getBodyCase());
         };
     }

@@ -82,15 +82,15 @@ final class ServerService {
                 if (c != null && c.removeReplica(s.slot())) {
                     s.adjustChunkCount(-1);
                 }
+                core.replication.removed(h, s.slot());
             }
             for (long h : r.getCorruptList()) {
                 ChunkInfo c = core.state.chunks().get(h);
-                if (c != null && c.removeReplica(s.slot())) {
-                    s.adjustChunkCount(-1);
-                    log.warn("chunkserver {} reports replica of chunk {} corrupt", s.id(), Long.toHexString(h));
-                }
-                if (c == null || c.replicas().length > 0) {
+                if (c == null) {
                     s.pendingDeletes().add(h);
+                } else {
+                    log.warn("chunkserver {} reports replica of chunk {} corrupt", s.id(), Long.toHexString(h));
+                    core.replication.markCorrupt(c, s); // deleted once a good copy replaced it
                 }
             }
             for (long h : r.getLeaseRenewalsList()) {
@@ -106,6 +106,8 @@ final class ServerService {
                 out.addDeleteChunks(it.next());
                 it.remove();
             }
+            core.replication.assign(now);
+            out.addAllReplicate(core.replication.drain(s.slot()));
         } finally {
             core.lock.writeLock().unlock();
         }
@@ -170,6 +172,7 @@ final class ServerService {
     private void forgetReplicas(ServerInfo s) {
         int slot = s.slot();
         core.state.chunks().forEach(c -> c.removeReplica(slot));
+        core.replication.forgetServer(slot, core.monoMs());
         core.leases.revokeAll(slot);
     }
 }

@@ -5,6 +5,8 @@ import dev.grainfs.core.client.GrainClient;
 import dev.grainfs.core.id.HostPort;
 import dev.grainfs.daemons.chunkserver.ChunkServer;
 import dev.grainfs.daemons.chunkserver.ChunkServerConfig;
+import dev.grainfs.daemons.chunkserver.RepairConfig;
+import dev.grainfs.daemons.master.HealingConfig;
 import dev.grainfs.daemons.master.Master;
 import dev.grainfs.daemons.master.MasterConfig;
 import dev.grainfs.daemons.master.SafeModeConfig;
@@ -23,6 +25,8 @@ public final class MiniCluster implements AutoCloseable {
     private final Path base;
     private final MasterConfig masterConfig;
     private final UnaryOperator<ChunkServerConfig> csTweak;
+    private HealingConfig healing = HealingConfig.defaults();
+    private RepairConfig repair = RepairConfig.defaults();
     private Master master;
     private HostPort masterAddress;
     private final List<ChunkServer> servers = new ArrayList<>();
@@ -44,6 +48,8 @@ public final class MiniCluster implements AutoCloseable {
         private int chunkservers = 3;
         private UnaryOperator<MasterConfig> masterTweak = c -> c;
         private UnaryOperator<ChunkServerConfig> csTweak = c -> c;
+        private UnaryOperator<HealingConfig> healingTweak = c -> c;
+        private UnaryOperator<RepairConfig> repairTweak = c -> c;
 
         Builder(Path base) {
             this.base = base;
@@ -64,11 +70,25 @@ public final class MiniCluster implements AutoCloseable {
             return this;
         }
 
+        /** The master's self-healing settings (re-replication, trash). */
+        public Builder healing(UnaryOperator<HealingConfig> t) {
+            this.healingTweak = t;
+            return this;
+        }
+
+        /** The chunkservers' self-healing settings (copies, scrubber). */
+        public Builder repair(UnaryOperator<RepairConfig> t) {
+            this.repairTweak = t;
+            return this;
+        }
+
         public MiniCluster start() throws IOException {
             MasterConfig mc = masterTweak.apply(MasterConfig.defaults(base.resolve("master")).withPort(0)
                     .withHeartbeatMs(500).withDeadAfterMs(5_000)
                     .withSafeMode(new SafeModeConfig(SafeModeConfig.DEFAULT_THRESHOLD, 1, 300)));
             MiniCluster c = new MiniCluster(base, mc, csTweak);
+            c.healing = healingTweak.apply(HealingConfig.defaults());
+            c.repair = repairTweak.apply(RepairConfig.defaults());
             c.startMaster();
             for (int i = 0; i < chunkservers; i++) {
                 c.addChunkServer();
@@ -80,7 +100,7 @@ public final class MiniCluster implements AutoCloseable {
 
     public void startMaster() throws IOException {
         MasterConfig mc = masterAddress == null ? masterConfig : masterConfig.withPort(masterAddress.port());
-        master = Master.open(mc);
+        master = Master.open(mc, healing);
         masterAddress = master.start();
     }
 
@@ -109,7 +129,7 @@ public final class MiniCluster implements AutoCloseable {
         Path dir = dataDir(i);
         Files.createDirectories(dir);
         ChunkServerConfig cfg = csTweak.apply(ChunkServerConfig.of(masterAddress, dir).withHeartbeatMs(500));
-        ChunkServer cs = new ChunkServer(cfg);
+        ChunkServer cs = new ChunkServer(cfg, repair);
         cs.start();
         servers.set(i, cs);
     }

@@ -248,6 +248,11 @@ public final class GrainClient implements AutoCloseable {
         return new FsStats(s.getCapacity(), s.getUsed(), s.getFree(), s.getFiles(), s.getChunks(), s.getLiveServers());
     }
 
+    /** Checks a subtree's chunks against the master's location map (the fsck admin request). */
+    public dev.grainfs.core.wire.proto.FsckResponse fsck(dev.grainfs.core.wire.proto.FsckRequest r) throws GrainException {
+        return ctx.master().call(me(), Request.newBuilder().setFsck(r)).getFsck();
+    }
+
     /** Where a file's chunks are: index, handle, version and the live replicas (for stat --chunks and fsck). */
     public List<dev.grainfs.core.wire.proto.ChunkLocation> locations(String path) throws GrainException {
         FileStat st = stat(path);
