@@ -31,6 +31,9 @@ public final class Master implements AutoCloseable {
     private HostPort address;
 
     private final MasterStorage storage;
+    private final MasterMetrics metrics = new MasterMetrics();
+    private final MasterStatus status;
+    private dev.grainfs.daemons.http.HttpStatusServer http;
     private volatile long lastCheckpointMs = System.currentTimeMillis();
 
     /** Recovers the meta dir (checkpoint + log) and builds a master ready to {@link #start()}. */
@@ -42,14 +45,17 @@ public final class Master implements AutoCloseable {
     private Master(MasterConfig config, MasterStorage storage, MasterState state) {
         this.config = config;
         this.storage = storage;
-        this.core = new MasterCore(config, state, storage);
+        this.core = new MasterCore(config, state, storage, metrics);
+        this.status = new MasterStatus(core);
+        metrics.registerClusterGauges(status::summary);
         this.rpc = new RpcClient("master", 1);
         this.workers = Executors.newFixedThreadPool(32, daemon("master-worker"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon("master-timer"));
         this.servers = new ServerService(core);
         NamespaceService namespace = new NamespaceService(core);
         ChunkService chunks = new ChunkService(core, rpc);
-        this.server = new RpcServer("master", new MasterRpc(namespace, chunks, servers, workers), 2);
+        this.server = new RpcServer("master", new MasterRpc(namespace, chunks, servers, workers), 2)
+                .observer(metrics.daemon);
     }
 
     public HostPort start() throws IOException {
@@ -59,6 +65,20 @@ public final class Master implements AutoCloseable {
         timers.scheduleWithFixedDelay(this::maybeCheckpoint, 1, 1, TimeUnit.SECONDS);
         log.info("master listening on {}", address);
         return address;
+    }
+
+    /**
+     * Serves the status page, /api/... and /metrics on {@code port} (0 = any free port) of the RPC
+     * bind address; call after {@link #start}. Returns the bound address.
+     */
+    public HostPort startHttp(int port) throws IOException {
+        http = MasterPages.routes(new dev.grainfs.daemons.http.HttpStatusServer("master"), status, metrics.daemon);
+        return http.start(config.bindHost(), port);
+    }
+
+    /** The cached status summary and JSON views (tests, the report command). */
+    public MasterStatus status() {
+        return status;
     }
 
     private void liveness() {
@@ -130,6 +150,9 @@ public final class Master implements AutoCloseable {
 
     @Override
     public void close() {
+        if (http != null) {
+            http.close();
+        }
         server.close();
         timers.shutdownNow();
         workers.shutdown();

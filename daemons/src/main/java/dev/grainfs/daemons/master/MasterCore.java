@@ -27,10 +27,12 @@ public final class MasterCore {
     final LeaseManager leases;
     final ReplicaPlacement placement = new ReplicaPlacement(64L << 20);
     private final Journal journal;
+    final MasterMetrics metrics;
     /** Rises with each failover; chunkservers and clients refuse orders from an older epoch. */
     volatile long epoch = 1;
 
-    MasterCore(MasterConfig config, MasterState state, Journal journal) {
+    MasterCore(MasterConfig config, MasterState state, Journal journal, MasterMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.state = state;
         this.journal = journal;
@@ -76,8 +78,10 @@ public final class MasterCore {
     }
 
     void sync(long txid) throws GrainException {
+        long start = System.nanoTime();
         try {
             journal.sync(txid);
+            metrics.logSynced(System.nanoTime() - start);
         } catch (IOException e) {
             throw new JournalFailure(e);
         }

@@ -82,6 +82,7 @@ final class ServerService {
                 }
             }
             for (long h : r.getCorruptList()) {
+                core.metrics.corruptReplicaReported();
                 ChunkInfo c = core.state.chunks().get(h);
                 if (c != null && c.removeReplica(s.slot())) {
                     s.adjustChunkCount(-1);
@@ -156,6 +157,7 @@ final class ServerService {
                             now - s.lastHeartbeatMs());
                     forgetReplicas(s);
                     core.servers.markDead(s);
+                    core.metrics.serverDeclaredDead();
                 }
             }
         } finally {
