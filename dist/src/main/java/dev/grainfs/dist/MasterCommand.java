@@ -46,6 +46,9 @@ final class MasterCommand implements Callable<Integer> {
         Master m = Master.open(c);
         HostPort a = m.start();
         Daemons.announce("listening on " + a);
+        if (httpPort >= 0) {
+            Daemons.announce("http on " + m.startHttp(httpPort));
+        }
         Daemons.runUntilStopped(m::close);
         return 0;
     }
