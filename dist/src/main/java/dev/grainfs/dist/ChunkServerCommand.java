@@ -26,7 +26,7 @@ final class ChunkServerCommand implements Callable<Integer> {
     String rack = "";
     @Option(names = "--heartbeat", description = "heartbeat interval; default ${DEFAULT-VALUE}s")
     String heartbeat = "3";
-    @Option(names = "--http-port", description = "status page and /metrics port (-1 = off)")
+    @Option(names = "--http-port", description = "status page and /metrics port (0 = any; -1 = off); default ${DEFAULT-VALUE}")
     int httpPort = -1;
     @Option(names = "--config", description = "config file with the same keys as these flags (flags win)")
     Path config;
@@ -43,6 +43,9 @@ final class ChunkServerCommand implements Callable<Integer> {
         ChunkServer cs = new ChunkServer(c);
         HostPort a = cs.start();
         Daemons.announce("listening on " + a);
+        if (httpPort >= 0) {
+            Daemons.announce("http on " + cs.startHttp(httpPort));
+        }
         Daemons.runUntilStopped(cs::close);
         return 0;
     }

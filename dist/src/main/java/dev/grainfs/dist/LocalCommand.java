@@ -29,6 +29,8 @@ final class LocalCommand implements Callable<Integer> {
     boolean noMount;
     @Option(names = "--no-shell", description = "no shell: run until SIGTERM")
     boolean noShell;
+    @Option(names = "--http-port", description = "master status page and /metrics port (0 = any; -1 = off); default ${DEFAULT-VALUE}")
+    int httpPort = -1;
     @Option(names = "--chunk-size", description = "default chunk size; default ${DEFAULT-VALUE}")
     String chunkSize = "64m";
 
@@ -45,6 +47,7 @@ final class LocalCommand implements Callable<Integer> {
         Master master = Master.open(MasterConfig.defaults(base.resolve("master")).withPort(port)
                 .withChunkSize(dev.grainfs.shell.Format.parseSize(chunkSize)).withReplication(Math.min(3, chunkservers)));
         HostPort addr = master.start();
+        String http = httpPort >= 0 ? ", status page http://" + master.startHttp(httpPort) + "/" : "";
         List<ChunkServer> servers = new ArrayList<>();
         for (int i = 0; i < chunkservers; i++) {
             ChunkServer cs = new ChunkServer(ChunkServerConfig.of(addr, base.resolve("cs" + i)).withHeartbeatMs(3_000));
@@ -61,7 +64,7 @@ final class LocalCommand implements Callable<Integer> {
             }
             master.close();
         };
-        Daemons.announce("ready: master " + addr + ", " + master.liveServers() + " chunkservers, data in " + base);
+        Daemons.announce("ready: master " + addr + ", " + master.liveServers() + " chunkservers, data in " + base + http);
         if (noShell) {
             Daemons.runUntilStopped(stop);
             return 0;

@@ -68,6 +68,9 @@ final class MasterCommand implements Callable<Integer> {
         }
         HostPort a = m.start();
         Daemons.announce("listening on " + a);
+        if (httpPort >= 0) {
+            Daemons.announce("http on " + m.startHttp(httpPort));
+        }
         Daemons.runUntilStopped(m::close);
         return 0;
     }

@@ -39,6 +39,8 @@ public final class ChunkServer implements AutoCloseable {
     private volatile HostPort address;
     private final ReplicaCopier copier;
     private final Scrubber scrubber;
+    private final dev.grainfs.daemons.metrics.DaemonMetrics metrics = new dev.grainfs.daemons.metrics.DaemonMetrics();
+    private dev.grainfs.daemons.http.HttpStatusServer http;
 
     public ChunkServer(ChunkServerConfig config) throws IOException {
         this(config, RepairConfig.defaults());
@@ -51,7 +53,8 @@ public final class ChunkServer implements AutoCloseable {
         this.id = loadOrCreateId(config.dataDirs().get(0));
         this.rpc = new RpcClient("cs-" + id, 1);
         this.handler = new ChunkServerRpc(id, store, rpc, reports, disk);
-        this.server = new RpcServer("chunkserver", handler, 2);
+        this.server = new RpcServer("chunkserver", handler, 2).observer(metrics);
+        ChunkServerPages.registerMetrics(metrics.registry(), this, handler);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chunkserver-heartbeat");
             t.setDaemon(true);
@@ -82,6 +85,17 @@ public final class ChunkServer implements AutoCloseable {
         }
         log.info("chunkserver {} listening on {} with {} replicas in {}", id, address, store.count(), config.dataDirs());
         return address;
+    }
+
+    /** Serves the status page and /metrics on {@code port} (0 = any free port); call after {@link #start}. */
+    public HostPort startHttp(int port) throws IOException {
+        http = ChunkServerPages.routes(new dev.grainfs.daemons.http.HttpStatusServer("chunkserver"), this, handler,
+                metrics);
+        return http.start(config.bindHost(), port);
+    }
+
+    List<HostPort> masters() {
+        return config.masters();
     }
 
     private void tick() {
@@ -173,6 +187,9 @@ public final class ChunkServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (http != null) {
+            http.close();
+        }
         timer.shutdownNow();
         if (scrubber != null) {
             scrubber.close();

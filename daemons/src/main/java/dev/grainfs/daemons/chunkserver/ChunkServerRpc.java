@@ -50,6 +50,7 @@ final class ChunkServerRpc implements RpcHandler {
     final java.util.concurrent.atomic.AtomicLong readsServed = new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.AtomicLong bytesWritten = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong checksumFailures = new java.util.concurrent.atomic.AtomicLong();
 
     ChunkServerRpc(String selfId, StoreAdapter store, RpcClient peers, ChunkReports reports, DiskExecutors disk) {
         this.selfId = selfId;
@@ -358,6 +359,7 @@ final class ChunkServerRpc implements RpcHandler {
             } catch (GrainException e) {
                 buf.release();
                 if (e.status() == StatusCode.ECORRUPT) {
+                    checksumFailures.incrementAndGet();
                     reports.corrupt(h);
                 }
                 throw e;

@@ -218,6 +218,7 @@ final class ChunkService {
                 }
             }
             LeaseManager.Lease l = core.leases.grant(handle, ok.get(0).slot(), newVersion, core.monoMs());
+            core.metrics.leaseGranted();
             answer = answer(c, l.primarySlot(), core.leases.leaseMs(), f);
         } finally {
             core.lock.writeLock().unlock();

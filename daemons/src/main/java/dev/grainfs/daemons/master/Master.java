@@ -33,6 +33,9 @@ public final class Master implements AutoCloseable {
     private HostPort address;
 
     private final MasterStorage storage;
+    private final MasterMetrics metrics = new MasterMetrics();
+    private final MasterStatus status;
+    private dev.grainfs.daemons.http.HttpStatusServer http;
     private volatile long lastCheckpointMs = System.currentTimeMillis();
 
     /** Recovers the meta dir (checkpoint + log) and builds a master ready to {@link #start()}. */
@@ -49,7 +52,9 @@ public final class Master implements AutoCloseable {
     private Master(MasterConfig config, HealingConfig healingConfig, MasterStorage storage, MasterState state) {
         this.config = config;
         this.storage = storage;
-        this.core = new MasterCore(config, healingConfig, state, storage);
+        this.core = new MasterCore(config, healingConfig, state, storage, metrics);
+        this.status = new MasterStatus(core);
+        metrics.registerClusterGauges(status::summary);
         this.rpc = new RpcClient("master", 1);
         this.workers = Executors.newFixedThreadPool(32, daemon("master-worker"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon("master-timer"));
@@ -61,7 +66,7 @@ public final class Master implements AutoCloseable {
         ChunkService chunks = new ChunkService(core, rpc);
         AdminService admin = new AdminService(safeMode, this::checkpoint);
         this.server = new RpcServer("master", new MasterRpc(namespace, chunks, servers, admin, safeMode, workers)
-                .withHealing(healing), 2);
+                .withHealing(healing), 2).observer(metrics.daemon);
     }
 
     public HostPort start() throws IOException {
@@ -78,6 +83,20 @@ public final class Master implements AutoCloseable {
         }
         log.info("master listening on {}", address);
         return address;
+    }
+
+    /**
+     * Serves the status page, /api/... and /metrics on {@code port} (0 = any free port) of the RPC
+     * bind address; call after {@link #start}. Returns the bound address.
+     */
+    public HostPort startHttp(int port) throws IOException {
+        http = MasterPages.routes(new dev.grainfs.daemons.http.HttpStatusServer("master"), status, metrics.daemon);
+        return http.start(config.bindHost(), port);
+    }
+
+    /** The cached status summary and JSON views (tests, the report command). */
+    public MasterStatus status() {
+        return status;
     }
 
     private void liveness() {
@@ -162,6 +181,9 @@ public final class Master implements AutoCloseable {
 
     @Override
     public void close() {
+        if (http != null) {
+            http.close();
+        }
         server.close();
         timers.shutdownNow();
         workers.shutdown();

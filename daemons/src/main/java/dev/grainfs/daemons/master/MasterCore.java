@@ -31,10 +31,12 @@ public final class MasterCore {
     final HealingConfig healing;
     /** Re-replication, extra and corrupt replicas (guarded by {@link #lock} like the rest). */
     final ReplicationMonitor replication;
+    final MasterMetrics metrics;
     /** Rises with each failover; chunkservers and clients refuse orders from an older epoch. */
     volatile long epoch = 1;
 
-    MasterCore(MasterConfig config, HealingConfig healing, MasterState state, Journal journal) {
+    MasterCore(MasterConfig config, HealingConfig healing, MasterState state, Journal journal, MasterMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.state = state;
         this.journal = journal;
@@ -83,8 +85,10 @@ public final class MasterCore {
     }
 
     void sync(long txid) throws GrainException {
+        long start = System.nanoTime();
         try {
             journal.sync(txid);
+            metrics.logSynced(System.nanoTime() - start);
         } catch (IOException e) {
             throw new JournalFailure(e);
         }

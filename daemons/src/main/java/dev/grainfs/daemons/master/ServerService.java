@@ -85,6 +85,7 @@ final class ServerService {
                 core.replication.removed(h, s.slot());
             }
             for (long h : r.getCorruptList()) {
+                core.metrics.corruptReplicaReported();
                 ChunkInfo c = core.state.chunks().get(h);
                 if (c == null) {
                     s.pendingDeletes().add(h);
@@ -162,6 +163,7 @@ final class ServerService {
                             now - s.lastHeartbeatMs());
                     forgetReplicas(s);
                     core.servers.markDead(s);
+                    core.metrics.serverDeclaredDead();
                 }
             }
         } finally {

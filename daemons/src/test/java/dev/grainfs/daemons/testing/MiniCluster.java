@@ -27,12 +27,16 @@ public final class MiniCluster implements AutoCloseable {
     private final UnaryOperator<ChunkServerConfig> csTweak;
     private HealingConfig healing = HealingConfig.defaults();
     private RepairConfig repair = RepairConfig.defaults();
+    private final boolean http;
+    private HostPort masterHttp;
+    private final List<HostPort> serverHttp = new ArrayList<>();
     private Master master;
     private HostPort masterAddress;
     private final List<ChunkServer> servers = new ArrayList<>();
     private final List<GrainClient> clients = new ArrayList<>();
 
-    private MiniCluster(Path base, MasterConfig masterConfig, UnaryOperator<ChunkServerConfig> csTweak) {
+    private MiniCluster(Path base, MasterConfig masterConfig, UnaryOperator<ChunkServerConfig> csTweak, boolean http) {
+        this.http = http;
         this.base = base;
         this.masterConfig = masterConfig;
         this.csTweak = csTweak;
@@ -50,6 +54,7 @@ public final class MiniCluster implements AutoCloseable {
         private UnaryOperator<ChunkServerConfig> csTweak = c -> c;
         private UnaryOperator<HealingConfig> healingTweak = c -> c;
         private UnaryOperator<RepairConfig> repairTweak = c -> c;
+        private boolean http;
 
         Builder(Path base) {
             this.base = base;
@@ -82,11 +87,17 @@ public final class MiniCluster implements AutoCloseable {
             return this;
         }
 
+        /** Every daemon also serves its status page and /metrics on a free HTTP port. */
+        public Builder http(boolean on) {
+            this.http = on;
+            return this;
+        }
+
         public MiniCluster start() throws IOException {
             MasterConfig mc = masterTweak.apply(MasterConfig.defaults(base.resolve("master")).withPort(0)
                     .withHeartbeatMs(500).withDeadAfterMs(5_000)
                     .withSafeMode(new SafeModeConfig(SafeModeConfig.DEFAULT_THRESHOLD, 1, 300)));
-            MiniCluster c = new MiniCluster(base, mc, csTweak);
+            MiniCluster c = new MiniCluster(base, mc, csTweak, http);
             c.healing = healingTweak.apply(HealingConfig.defaults());
             c.repair = repairTweak.apply(RepairConfig.defaults());
             c.startMaster();
@@ -102,6 +113,19 @@ public final class MiniCluster implements AutoCloseable {
         MasterConfig mc = masterAddress == null ? masterConfig : masterConfig.withPort(masterAddress.port());
         master = Master.open(mc, healing);
         masterAddress = master.start();
+        if (http) {
+            masterHttp = master.startHttp(masterHttp == null ? 0 : masterHttp.port());
+        }
+    }
+
+    /** The master's status page address (with {@link Builder#http}), or null. */
+    public HostPort masterHttp() {
+        return masterHttp;
+    }
+
+    /** Chunkserver {@code i}'s status page address (with {@link Builder#http}), or null. */
+    public HostPort chunkServerHttp(int i) {
+        return i < serverHttp.size() ? serverHttp.get(i) : null;
     }
 
     public void stopMaster() {
@@ -132,6 +156,12 @@ public final class MiniCluster implements AutoCloseable {
         ChunkServer cs = new ChunkServer(cfg, repair);
         cs.start();
         servers.set(i, cs);
+        if (http) {
+            while (serverHttp.size() <= i) {
+                serverHttp.add(null);
+            }
+            serverHttp.set(i, cs.startHttp(0));
+        }
     }
 
     public void stopChunkServer(int i) {

@@ -40,6 +40,7 @@ public final class RpcServer implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final int maxPayload;
     private Channel serverChannel;
+    private volatile RpcObserver observer = RpcObserver.NONE;
 
     public RpcServer(String name, RpcHandler handler, int workerThreads) {
         this(name, handler, workerThreads, Frame.MAX_PAYLOAD_BYTES);
@@ -51,6 +52,12 @@ public final class RpcServer implements AutoCloseable {
         this.boss = Transports.group(1, name + "-accept");
         this.workers = Transports.group(workerThreads, name + "-io");
         this.maxPayload = maxPayload;
+    }
+
+    /** Sets who is told of every answered request (metrics); call before {@link #start}. */
+    public RpcServer observer(RpcObserver o) {
+        this.observer = o == null ? RpcObserver.NONE : o;
+        return this;
     }
 
     /** Binds and starts serving; port 0 picks a free port. Returns the bound address. */
@@ -123,7 +130,7 @@ public final class RpcServer implements AutoCloseable {
                 reject(ctx, f.requestId(), "unknown or missing request type");
                 return;
             }
-            RpcCall call = new RpcCall(ctx.channel(), f.requestId(), req, f.payload());
+            RpcCall call = new RpcCall(ctx.channel(), f.requestId(), req, f.payload(), observer);
             try {
                 handler.handle(call);
             } catch (RuntimeException e) {
