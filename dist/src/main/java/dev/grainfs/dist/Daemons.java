@@ -20,8 +20,15 @@ final class Daemons {
      * Blocks until SIGTERM or SIGINT, then runs {@code stop} and returns (the command exits 0).
      * A shutdown hook still stops the daemon if the JVM is ended any other way.
      */
+    private static final CountDownLatch SIGNALLED = new CountDownLatch(1);
+
+    /** Ends {@link #runUntilStopped} as a signal would (e.g. the mount was unmounted from outside). */
+    static void wake() {
+        SIGNALLED.countDown();
+    }
+
     static void runUntilStopped(Runnable stop) {
-        CountDownLatch signalled = new CountDownLatch(1);
+        CountDownLatch signalled = SIGNALLED;
         sun.misc.SignalHandler h = sig -> signalled.countDown();
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), h);
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), h);

@@ -64,15 +64,38 @@ final class LocalCommand implements Callable<Integer> {
             }
             master.close();
         };
-        Daemons.announce("ready: master " + addr + ", " + master.liveServers() + " chunkservers, data in " + base + http);
+        dev.grainfs.fuse.FuseMount mounted = null;
+        dev.grainfs.core.client.GrainClient mountClient = null;
+        if (!noMount) {
+            if (dev.grainfs.fuse.FuseMount.fuseAvailable()) {
+                Path mp = mount != null ? mount.toAbsolutePath() : base.resolve("mnt");
+                mountClient = dev.grainfs.core.client.GrainClient.connect(ClientConfig.of(addr));
+                mounted = dev.grainfs.fuse.FuseMount.mount(mountClient, mp, dev.grainfs.fuse.MountOptions.defaults());
+            } else {
+                System.err.println("grainfs: FUSE is not available (apt-get install fuse libfuse2); not mounting");
+            }
+        }
+        final dev.grainfs.fuse.FuseMount fm = mounted;
+        final dev.grainfs.core.client.GrainClient mc = mountClient;
+        Runnable stopAll = () -> {
+            if (fm != null) {
+                fm.close();
+            }
+            if (mc != null) {
+                mc.close();
+            }
+            stop.run();
+        };
+        Daemons.announce("ready: master " + addr + ", " + master.liveServers() + " chunkservers, data in " + base
+                + (fm != null ? ", mounted on " + fm.mountpoint() : "") + http);
         if (noShell) {
-            Daemons.runUntilStopped(stop);
+            Daemons.runUntilStopped(stopAll);
             return 0;
         }
         try {
             return ShellCommand.runShell(ClientConfig.of(addr));
         } finally {
-            stop.run();
+            stopAll.run();
         }
     }
 }

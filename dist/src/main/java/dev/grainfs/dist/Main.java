@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "grainfs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "GrainFS: a GFS-style distributed file system.",
-        subcommands = {MasterCommand.class, ChunkServerCommand.class, LocalCommand.class, ShellCommand.class, NodeCommand.class,
+        subcommands = {MasterCommand.class, ChunkServerCommand.class, LocalCommand.class, ShellCommand.class, NodeCommand.class, MountCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--master", paramLabel = "HOST:PORT[,HOST:PORT]",
