@@ -56,7 +56,7 @@ class FuseErrnoTest {
                 if (!ok) {
                     mismatches.add(name + ": local " + want + ", mount " + got);
                 }
-                table.append("| ").append(e.getValue()[1]).append(" | ").append(want).append(" | ").append(got)
+                table.append("| ").append(e.getValue()[1].replace("|", "\\|")).append(" | ").append(want).append(" | ").append(got)
                         .append(documented == null ? "" : " (by design)").append(" |\n");
             }
             Path out = Path.of("target", "posix-errors.md");

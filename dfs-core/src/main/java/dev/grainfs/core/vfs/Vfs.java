@@ -35,12 +35,14 @@ public final class Vfs implements AutoCloseable {
     private final Caller self;
     private final AttrCache attrs;
     private final HandleTable<OpenFile> files = new HandleTable<>();
+    private final StatAhead statAhead;
 
     public Vfs(GrainClient client, VfsConfig config) {
         this.client = client;
         this.config = config;
         this.self = client.config().caller();
         this.attrs = new AttrCache(config.attrTtl().toNanos());
+        this.statAhead = new StatAhead(config.attrTtl().toNanos(), System::nanoTime);
     }
 
     public VfsConfig config() {
@@ -55,8 +57,21 @@ public final class Vfs implements AutoCloseable {
         if (st == null) {
             st = client.lstat(c, path);
             attrs.put(path, st);
+            String dir = VfsPaths.parent(path);
+            if (statAhead.missed(dir)) {
+                listQuietly(c, dir);
+            }
         }
         return overlay(st);
+    }
+
+    /** A stat burst in one directory: one listing brings the attributes of all its names. */
+    private void listQuietly(Caller c, String dir) {
+        try {
+            statAhead.listed(dir, readdir(c, dir).size());
+        } catch (GrainException e) {
+            log.debug("{}: listing ahead of stat failed: {}", dir, e.getMessage()); // the stats go one by one
+        }
     }
 
     /** fstat of an open file (no permission is needed to stat what one holds open). */
