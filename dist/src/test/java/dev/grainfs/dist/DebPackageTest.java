@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The built .deb unpacked (dpkg-deb -x): its fields and files, its units as systemd sees them, its scripts. */
+/**
+ * The built .deb unpacked (dpkg-deb -x): its fields and files, its units as systemd sees them, its scripts.
+ *
+ * <p>Tagged "deb": runs after the package phase, in `mvn verify` (dist/pom.xml, execution deb-tests).
+ */
 @Tag("deb")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DebPackageTest {
@@ -153,5 +157,54 @@ class DebPackageTest {
         Exec.Result plain = Exec.run(new ProcessBuilder(helper.toString(), "grainfs", "/mnt/g", "-f", "-o",
                 "defaults"), 30);
         assertEquals("mount.fuse.grainfs: /usr/bin/grainfs mount /mnt/g", plain.out().strip());
+    }
+
+    /**
+     * The helper's own work, with a stand-in for `grainfs mount` that mounts a tmpfs and stays in the
+     * foreground as the real one does: it starts it in the background, returns once the directory is
+     * mounted, and reports a mount process that dies.
+     */
+    @Test
+    void mountHelperReturnsOnceMountedAndReportsAFailedMount() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(InstalledRoot.runningAsRoot(), "mounting needs root");
+        Path dir = root.resolve("mnt/helper test");
+        Files.createDirectories(dir);
+        Path pidFile = root.resolve("stub.pid");
+        Path stub = root.resolve("stub-grainfs");
+        Files.writeString(stub, String.join("\n", "#!/bin/sh",
+                "# grainfs mount [--master M] DIR [-o O]: a tmpfs instead of FUSE, then wait like a mount does",
+                "[ \"$1\" = mount ] || exit 2; shift",
+                "[ \"$1\" = --master ] && shift 2",
+                "[ \"$1\" = /fail ] && { echo 'stub: cannot mount' >&2; exit 1; }",
+                "mount -t tmpfs grainfs-stub \"$1\" || exit 1",
+                "echo $$ > " + pidFile,
+                "exec sleep 600", ""));
+        stub.toFile().setExecutable(true);
+        Path log = root.resolve("mount.log");
+        Path helper = root.resolve("sbin/mount.fuse.grainfs");
+
+        ProcessBuilder pb = new ProcessBuilder(helper.toString(), "grainfs#127.0.0.1:1", dir.toString(), "-o",
+                "defaults,_netdev");
+        pb.environment().put("GRAINFS_BIN", stub.toString());
+        pb.environment().put("GRAINFS_MOUNT_LOG", log.toString());
+        try {
+            Exec.Result r = Exec.run(pb, 60);
+            assertEquals(0, r.exit(), r.output() + (Files.exists(log) ? Files.readString(log) : ""));
+            String mountinfo = Files.readString(Path.of("/proc/self/mountinfo"));
+            assertTrue(mountinfo.contains(dir.toString().replace(" ", "\\040")), "mounted: " + dir);
+        } finally {
+            Exec.run("umount", dir.toString());
+            if (Files.exists(pidFile)) {
+                Exec.run("kill", Files.readString(pidFile).strip());
+            }
+        }
+
+        ProcessBuilder fail = new ProcessBuilder(helper.toString(), "grainfs#127.0.0.1:1", "/fail");
+        fail.environment().put("GRAINFS_BIN", stub.toString());
+        fail.environment().put("GRAINFS_MOUNT_LOG", log.toString());
+        Exec.Result f = Exec.run(fail, 60);
+        assertEquals(32, f.exit(), "mount(8)'s code for a failed mount: " + f.output());
+        assertTrue(f.err().contains("grainfs mount /fail failed; see " + log), f.err());
+        assertTrue(Files.readString(log).contains("stub: cannot mount"));
     }
 }

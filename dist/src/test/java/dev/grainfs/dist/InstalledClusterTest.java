@@ -26,6 +26,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the master and chunkservers @1, @2, @3 from their ExecStart lines as user grainfs, a put and get through
  * the installed command, a mount through the fstab helper (when this build has `grainfs mount`), SIGTERM,
  * and dpkg remove and purge keeping the data. Steps run in order on one cluster.
+ *
+ * <p>Tagged "deb": runs after the package phase, in `mvn verify` (dist/pom.xml, execution deb-tests).
  */
 @Tag("deb")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -164,7 +166,7 @@ class InstalledClusterTest {
         assertNotNull(master, "cluster did not start");
         Exec.Result help = inst.grainfs("--help");
         assumeTrue(help.out().matches("(?s).*\\n\\s+mount\\s.*"), "`grainfs mount` is not in this build yet: the mount helper and"
-                + " grainfs-mount@.service are checked only by DebPackageTest (verify, argument translation)");
+                + " grainfs-mount@.service are checked only by DebPackageTest (verify, argument translation, a tmpfs stand-in)");
         assumeTrue(Files.exists(Path.of("/dev/fuse")), "no /dev/fuse on this machine");
         mountPoint = inst.path("/mnt/grainfs");
         Files.createDirectories(mountPoint);
@@ -173,8 +175,9 @@ class InstalledClusterTest {
                 "grainfs#" + master.address(), mountPoint.toString(), "-o", "rw,defaults,_netdev");
         pb.environment().put("GRAINFS_BIN", inst.path("/usr/bin/grainfs").toString());
         pb.environment().put("PATH", InstalledRoot.SYSTEMD_PATH);
+        pb.environment().put("GRAINFS_MOUNT_LOG", work.resolve("mount.log").toString());
         Exec.Result m = Exec.run(pb, 120);
-        assertEquals(0, m.exit(), m.output() + readIfExists(Path.of("/var/log/grainfs/mount.log")));
+        assertEquals(0, m.exit(), m.output() + readIfExists(work.resolve("mount.log")));
         assertArrayEquals(CliProcessTest.sha(work.resolve("src")), CliProcessTest.sha(mountPoint.resolve("deb/src")));
         Path viaMount = mountPoint.resolve("deb/written-through-mount");
         Files.write(viaMount, "through the mount\n".getBytes());
