@@ -2,6 +2,7 @@ package dev.grainfs.dist;
 
 import dev.grainfs.core.id.HostPort;
 import dev.grainfs.daemons.master.Master;
+import dev.grainfs.daemons.master.HealingConfig;
 import dev.grainfs.daemons.master.MasterConfig;
 import dev.grainfs.shell.Format;
 import java.nio.file.Path;
@@ -36,6 +37,12 @@ final class MasterCommand implements Callable<Integer> {
     long checkpointRecords = 1_000_000;
     @Option(names = "--checkpoint-interval", description = "... or this long; default ${DEFAULT-VALUE}")
     String checkpointInterval = "1h";
+    @Option(names = "--trash-retention", description = "deleted files stay in /.trash this long (0 = no trash); default ${DEFAULT-VALUE}")
+    String trashRetention = "24h";
+    @Option(names = "--max-copies-per-server", description = "re-replication copies a chunkserver takes part in at once; default ${DEFAULT-VALUE}")
+    int maxCopiesPerServer = 4;
+    @Option(names = "--replication-scan", description = "how often every chunk's replication is checked; default ${DEFAULT-VALUE}")
+    String replicationScan = "1s";
 
     @Override
     public Integer call() throws Exception {
@@ -43,7 +50,9 @@ final class MasterCommand implements Callable<Integer> {
         MasterConfig c = new MasterConfig(metaDir, bind, port, Format.parseDurationMs(deadAfter), replication,
                 Format.parseSize(chunkSize), Format.parseDurationMs(lease), Format.parseDurationMs(heartbeat),
                 checkpointRecords, Format.parseDurationMs(checkpointInterval));
-        Master m = Master.open(c);
+        HealingConfig h = HealingConfig.defaults().withTrashRetentionMs(Format.parseDurationMs(trashRetention))
+                .withMaxCopiesPerServer(maxCopiesPerServer).withScanIntervalMs(Format.parseDurationMs(replicationScan));
+        Master m = Master.open(c, h);
         HostPort a = m.start();
         Daemons.announce("listening on " + a);
         Daemons.runUntilStopped(m::close);
