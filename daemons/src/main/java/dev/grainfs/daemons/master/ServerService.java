@@ -135,6 +135,15 @@ final class ServerService {
             s.pendingDeletes().add(rep.getHandle());
             return -1;
         }
+        if (rep.getVersion() == c.version() && !c.hasReplica(s.slot())
+                && core.leases.valid(c.handle(), core.monoMs()) != null) {
+            // took the version after its grant gave up on it (a late SetVersion): it is outside the
+            // lease's chain and missed the writes, so its bytes are not the chunk's
+            log.info("replica of chunk {} on {} joined during a lease it is not part of; deleting it",
+                    Long.toHexString(c.handle()), s.id());
+            s.pendingDeletes().add(rep.getHandle());
+            return -1;
+        }
         long txid = -1;
         if (rep.getVersion() > c.version()) {
             log.warn("chunk {}: {} reports version {} above the master's {}; adopting it",

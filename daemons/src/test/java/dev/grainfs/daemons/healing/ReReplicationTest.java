@@ -80,6 +80,12 @@ class ReReplicationTest {
                 });
                 Healing.sleep(20);
             }
+            long end = System.currentTimeMillis() - t0;
+            liveCounts(client).forEach((h, n) -> {
+                if (n > atDeath.getOrDefault(h, 3)) {
+                    repairedAt.putIfAbsent(h, end);
+                }
+            });
             List<Long> ones = new ArrayList<>();
             List<Long> twos = new ArrayList<>();
             atDeath.forEach((h, n) -> {
