@@ -10,7 +10,9 @@ final class Daemons {
     private Daemons() {
     }
 
+    /** Daemons log at INFO (unless -Dgrainfs.log.level says otherwise) and optionally to a rotated file. */
     static void logInfo() {
+        LogFile.configure();
         if (System.getProperty("grainfs.log.level") == null) {
             ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
         }

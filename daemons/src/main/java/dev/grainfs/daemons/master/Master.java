@@ -184,6 +184,7 @@ public final class Master implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        status.close();
         server.close();
         timers.shutdownNow();
         workers.shutdown();

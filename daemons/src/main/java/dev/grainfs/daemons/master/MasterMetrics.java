@@ -42,11 +42,11 @@ final class MasterMetrics {
         gauge(r, "grainfs_master_files", "regular files in the namespace", () -> summary.get().files());
         gauge(r, "grainfs_master_directories", "directories in the namespace", () -> summary.get().directories());
         gauge(r, "grainfs_master_chunks", "chunks in the chunk table", () -> summary.get().chunks());
-        gauge(r, "grainfs_master_chunks_under_replicated",
+        healthGauge(r, "grainfs_master_chunks_under_replicated",
                 "chunks with fewer current replicas than their file's replication (missing ones included)",
-                () -> summary.get().underReplicated());
-        gauge(r, "grainfs_master_chunks_missing", "chunks with no current replica on a live server",
-                () -> summary.get().missing());
+                summary, MasterStatus.Summary::underReplicated);
+        healthGauge(r, "grainfs_master_chunks_missing", "chunks with no current replica on a live server",
+                summary, MasterStatus.Summary::missing);
         gauge(r, "grainfs_master_replication_queue_length",
                 "chunks queued for re-replication (0 until self-healing lands)", () -> 0);
         gauge(r, "grainfs_master_capacity_bytes", "raw capacity of live chunkservers",
@@ -58,6 +58,17 @@ final class MasterMetrics {
                     cb.call(s.liveServers(), "live");
                     cb.call(s.deadServers(), "dead");
                 }).register(r);
+    }
+
+    /** A replica-health gauge: no sample until the first chunk table walk finished. */
+    private static void healthGauge(PrometheusRegistry r, String name, String help, Supplier<MasterStatus.Summary> summary,
+                                    java.util.function.ToLongFunction<MasterStatus.Summary> value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> {
+            MasterStatus.Summary s = summary.get();
+            if (s.healthKnown()) {
+                cb.call(value.applyAsLong(s));
+            }
+        }).register(r);
     }
 
     private static void gauge(PrometheusRegistry r, String name, String help, Supplier<Number> value) {

@@ -17,46 +17,64 @@ import java.util.Map;
  * {@link dev.grainfs.daemons.http.Json}. The shapes are documented in docs/observability.md and are the
  * same that {@code grainfs report --json} prints.
  *
- * Cost: the cluster summary walks the chunk table (replica health) under the read lock, so it is
- * cached for {@link #SUMMARY_TTL_NS}; the server table and a directory page are cheap and always fresh.
+ * Cost: counts (files, chunks, servers, bytes) are O(servers) under the read lock and always fresh.
+ * Replica health (under-replicated, missing) needs a walk of the whole chunk table, so it comes
+ * from a background walk on one thread, in slices of {@link #SLICE_BUCKETS} hash buckets with the
+ * read lock released between slices (a writer waits for one slice, not the whole walk). A request
+ * that finds the health older than the refresh interval starts a new walk and answers with the
+ * last one; nothing walks while nobody looks. The interval is at least 1 s and at least ten walks
+ * long, so a watched cluster spends at most ~10% of a core on it.
  */
-public final class MasterStatus {
-    static final long SUMMARY_TTL_NS = 1_000_000_000L;
+public final class MasterStatus implements AutoCloseable {
+    static final long MIN_REFRESH_NS = 1_000_000_000L;
+    static final int SLICE_BUCKETS = 1 << 14;
+    /** A first request waits this long for the first walk (small clusters never show "unknown"). */
+    private static final long FIRST_WALK_WAIT_MS = 150;
     private static final int LS_DEFAULT = 200;
     private static final int LS_MAX = 1_000;
 
-    /** Cluster totals at one moment. */
+    /**
+     * Cluster totals; the replica health fields are -1 until the first walk finished and are
+     * {@code healthAgeNs} old.
+     */
     public record Summary(long files, long directories, long chunks, long underReplicated, long missing,
-                          long capacityBytes, long usedBytes, int liveServers, int deadServers, long computedAtNs,
-                          long computeNanos) {
+                          long capacityBytes, long usedBytes, int liveServers, int deadServers, long healthAgeNs,
+                          long walkNanos) {
+        public boolean healthKnown() {
+            return underReplicated >= 0;
+        }
+    }
+
+    /** Result of one walk of the chunk table. */
+    private record Health(long underReplicated, long missing, long finishedNs, long walkNanos) {
     }
 
     private final MasterCore core;
     private final long startedNs = System.nanoTime();
-    private volatile Summary cached;
+    private final java.util.concurrent.ExecutorService walker = java.util.concurrent.Executors.newSingleThreadExecutor(
+            Master.daemon("master-status-walk"));
+    private final java.util.concurrent.atomic.AtomicBoolean walking = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Health health;
+    private final java.util.concurrent.CountDownLatch firstWalk = new java.util.concurrent.CountDownLatch(1);
 
     MasterStatus(MasterCore core) {
         this.core = core;
     }
 
-    /** The summary, recomputed when older than a second; concurrent callers share one recomputation. */
+    /** Current counts plus the latest replica health; may start a background walk. Cheap. */
     public Summary summary() {
-        Summary s = cached;
-        if (s != null && System.nanoTime() - s.computedAtNs() < SUMMARY_TTL_NS) {
-            return s;
-        }
-        synchronized (this) {
-            s = cached;
-            if (s == null || System.nanoTime() - s.computedAtNs() >= SUMMARY_TTL_NS) {
-                s = compute();
-                cached = s;
+        Health h = health;
+        if (h == null || System.nanoTime() - h.finishedNs() >= Math.max(MIN_REFRESH_NS, 10 * h.walkNanos())) {
+            startWalk();
+            if (h == null) {
+                try {
+                    firstWalk.await(FIRST_WALK_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                h = health;
             }
-            return s;
         }
-    }
-
-    private Summary compute() {
-        long t0 = System.nanoTime();
         core.lock.readLock().lock();
         try {
             long capacity = 0;
@@ -72,24 +90,70 @@ public final class MasterStatus {
                     dead++;
                 }
             }
-            long[] health = new long[2]; // under-replicated, missing
-            core.state.chunks().forEach(c -> {
-                int n = c.replicas().length;
-                FileInode f = c.file();
-                if (n == 0) {
-                    health[1]++;
-                }
-                if (n == 0 || (f != null && n < f.replication())) {
-                    health[0]++;
-                }
-            });
             var tree = core.state.tree();
-            long now = System.nanoTime();
-            return new Summary(tree.fileCount(), tree.dirCount(), core.state.chunks().size(), health[0], health[1],
-                    capacity, used, live, dead, now, now - t0);
+            return new Summary(tree.fileCount(), tree.dirCount(), core.state.chunks().size(),
+                    h == null ? -1 : h.underReplicated(), h == null ? -1 : h.missing(), capacity, used, live, dead,
+                    h == null ? -1 : System.nanoTime() - h.finishedNs(), h == null ? -1 : h.walkNanos());
         } finally {
             core.lock.readLock().unlock();
         }
+    }
+
+    /** Walks the chunk table now, on the caller's thread (tests; the report command may want it fresh). */
+    public void refreshHealth() {
+        walk();
+    }
+
+    private void startWalk() {
+        if (walking.compareAndSet(false, true)) {
+            try {
+                walker.execute(() -> {
+                    try {
+                        walk();
+                    } catch (RuntimeException e) {
+                        org.slf4j.LoggerFactory.getLogger(MasterStatus.class).warn("status walk failed", e);
+                    } finally {
+                        walking.set(false);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                walking.set(false); // closing
+            }
+        }
+    }
+
+    private void walk() {
+        long t0 = System.nanoTime();
+        long[] counts = new long[2]; // under-replicated, missing
+        java.util.function.Consumer<dev.grainfs.daemons.master.chunk.ChunkInfo> visit = c -> {
+            int n = c.replicas().length;
+            FileInode f = c.file();
+            if (n == 0) {
+                counts[1]++;
+            }
+            if (n == 0 || (f != null && n < f.replication())) {
+                counts[0]++;
+            }
+        };
+        for (int from = 0; ; from += SLICE_BUCKETS) {
+            core.lock.readLock().lock();
+            try {
+                if (from >= core.state.chunks().buckets()) {
+                    break;
+                }
+                core.state.chunks().forEachInBuckets(from, from + SLICE_BUCKETS, visit);
+            } finally {
+                core.lock.readLock().unlock();
+            }
+        }
+        long now = System.nanoTime();
+        health = new Health(counts[0], counts[1], now, now - t0);
+        firstWalk.countDown();
+    }
+
+    @Override
+    public void close() {
+        walker.shutdownNow();
     }
 
     /** GET /api/cluster. */
@@ -107,13 +171,13 @@ public final class MasterStatus {
         m.put("files", s.files());
         m.put("directories", s.directories());
         m.put("chunks", s.chunks());
-        m.put("underReplicatedChunks", s.underReplicated());
-        m.put("missingChunks", s.missing());
+        m.put("underReplicatedChunks", s.healthKnown() ? s.underReplicated() : null);
+        m.put("missingChunks", s.healthKnown() ? s.missing() : null);
         m.put("corruptChunks", 0L);
         m.put("liveServers", s.liveServers());
         m.put("deadServers", s.deadServers());
-        m.put("summaryAgeMs", (System.nanoTime() - s.computedAtNs()) / 1_000_000L);
-        m.put("summaryComputeMs", s.computeNanos() / 1_000_000.0);
+        m.put("healthAgeMs", s.healthKnown() ? s.healthAgeNs() / 1_000_000L : null);
+        m.put("healthWalkMs", s.healthKnown() ? s.walkNanos() / 1_000_000.0 : null);
         return m;
     }
 
@@ -159,7 +223,8 @@ public final class MasterStatus {
         Map<String, Object> replication = new LinkedHashMap<>();
         replication.put("queued", 0L);
         replication.put("inFlight", inFlight);
-        replication.put("underReplicatedChunks", summary().underReplicated());
+        Summary s = summary();
+        replication.put("underReplicatedChunks", s.healthKnown() ? s.underReplicated() : null);
         Map<String, Object> balancer = new LinkedHashMap<>();
         balancer.put("running", false);
         balancer.put("bytesToMove", 0L);

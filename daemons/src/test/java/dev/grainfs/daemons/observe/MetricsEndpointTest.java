@@ -98,6 +98,22 @@ class MetricsEndpointTest {
         assertTrue(scrape(cluster.masterHttp()).get("grainfs_master_chunks") >= 3);
     }
 
+    /** Every grainfs_ metric the docs and the Grafana dashboard name is one the daemons export. */
+    @Test
+    void documentedMetricsExist() throws Exception {
+        client.create("/touch-rpc-families", CreateOptions.defaults()).close();
+        PromText m = scrape(cluster.masterHttp());
+        PromText cs = scrape(cluster.chunkServerHttp(0));
+        for (String doc : new String[] {"observability.md", "grafana-dashboard.json"}) {
+            String text = java.nio.file.Files.readString(Path.of("..", "docs", doc));
+            java.util.regex.Matcher x = java.util.regex.Pattern.compile("grainfs_[a-z_]+[a-z]").matcher(text);
+            while (x.find()) {
+                String name = x.group().replaceAll("_(bucket|sum|count)$", "");
+                assertTrue(m.types.containsKey(name) || cs.types.containsKey(name), doc + " names " + name);
+            }
+        }
+    }
+
     @Test
     void jsonApiAnswers() throws Exception {
         client.mkdirs("/browse/sub");

@@ -61,6 +61,20 @@ public final class ChunkTable {
         }
     }
 
+    /** Hash buckets, for walking the table in slices ({@link #forEachInBuckets}) with the lock released between. */
+    public int buckets() {
+        return table.length;
+    }
+
+    /** Visits the chunks of buckets [from, to); a table that grew since {@link #buckets} was read is walked in its new layout. */
+    public void forEachInBuckets(int from, int to, Consumer<ChunkInfo> action) {
+        for (int b = from; b < Math.min(to, table.length); b++) {
+            for (ChunkInfo c = table[b]; c != null; c = c.nextInTable) {
+                action.accept(c);
+            }
+        }
+    }
+
     private void grow() {
         ChunkInfo[] old = table;
         table = new ChunkInfo[old.length * 2];
