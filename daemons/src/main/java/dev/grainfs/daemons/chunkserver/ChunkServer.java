@@ -2,6 +2,8 @@ package dev.grainfs.daemons.chunkserver;
 
 import dev.grainfs.core.GrainException;
 import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.security.ChunkTokens;
+import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.core.wire.RpcClient;
 import dev.grainfs.core.wire.RpcServer;
 import dev.grainfs.core.wire.proto.HeartbeatResponse;
@@ -38,13 +40,23 @@ public final class ChunkServer implements AutoCloseable {
     private final List<MasterLink> links = new ArrayList<>();
     private volatile HostPort address;
 
+    private final WireSecurity security;
+
     public ChunkServer(ChunkServerConfig config) throws IOException {
+        this(config, WireSecurity.NONE);
+    }
+
+    /** A chunkserver that demands the cluster key (and TLS) of its peers and chunk tokens of its callers. */
+    public ChunkServer(ChunkServerConfig config, WireSecurity security) throws IOException {
         this.config = config;
+        this.security = security;
         this.store = StoreAdapter.open(config.dataDirs(), config.maxChunkSize());
         this.id = loadOrCreateId(config.dataDirs().get(0));
-        this.rpc = new RpcClient("cs-" + id, 1);
-        this.handler = new ChunkServerRpc(id, store, rpc, reports, disk);
-        this.server = new RpcServer("chunkserver", handler, 2);
+        this.rpc = new RpcClient("cs-" + id, 1, security);
+        ChunkAccessGuard guard = security.key() == null ? ChunkAccessGuard.OPEN
+                : new ChunkAccessGuard(new ChunkTokens(security.key()));
+        this.handler = new ChunkServerRpc(id, store, rpc, reports, disk, guard);
+        this.server = new RpcServer("chunkserver", handler, 2, security);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chunkserver-heartbeat");
             t.setDaemon(true);
@@ -60,6 +72,7 @@ public final class ChunkServer implements AutoCloseable {
         }
         timer.scheduleWithFixedDelay(this::tick, 0, config.heartbeatMs(), TimeUnit.MILLISECONDS);
         log.info("chunkserver {} listening on {} with {} replicas in {}", id, address, store.count(), config.dataDirs());
+        dev.grainfs.daemons.security.SecurityLog.announce(log, "chunkserver", security);
         return address;
     }
 

@@ -1,6 +1,8 @@
 package dev.grainfs.daemons.master;
 
 import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.security.ChunkTokens;
+import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.core.wire.RpcClient;
 import dev.grainfs.core.wire.RpcServer;
 import dev.grainfs.daemons.master.journal.OpLogOptions;
@@ -35,21 +37,30 @@ public final class Master implements AutoCloseable {
 
     /** Recovers the meta dir (checkpoint + log) and builds a master ready to {@link #start()}. */
     public static Master open(MasterConfig config) throws IOException {
-        MasterStorage.Recovered r = MasterStorage.recover(config.metaDir(), OpLogOptions.defaults());
-        return new Master(config, r.storage(), r.state());
+        return open(config, WireSecurity.NONE);
     }
 
-    private Master(MasterConfig config, MasterStorage storage, MasterState state) {
+    /** As {@link #open(MasterConfig)}, for a master that demands the cluster key (and TLS) of its peers. */
+    public static Master open(MasterConfig config, WireSecurity security) throws IOException {
+        MasterStorage.Recovered r = MasterStorage.recover(config.metaDir(), OpLogOptions.defaults());
+        return new Master(config, r.storage(), r.state(), security);
+    }
+
+    private final WireSecurity security;
+
+    private Master(MasterConfig config, MasterStorage storage, MasterState state, WireSecurity security) {
         this.config = config;
+        this.security = security;
         this.storage = storage;
         this.core = new MasterCore(config, state, storage);
-        this.rpc = new RpcClient("master", 1);
+        this.rpc = new RpcClient("master", 1, security);
         this.workers = Executors.newFixedThreadPool(32, daemon("master-worker"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon("master-timer"));
         this.servers = new ServerService(core);
         NamespaceService namespace = new NamespaceService(core);
-        ChunkService chunks = new ChunkService(core, rpc);
-        this.server = new RpcServer("master", new MasterRpc(namespace, chunks, servers, workers), 2);
+        ChunkService chunks = new ChunkService(core, rpc,
+                security.key() == null ? null : new ChunkTokens(security.key()));
+        this.server = new RpcServer("master", new MasterRpc(namespace, chunks, servers, workers), 2, security);
     }
 
     public HostPort start() throws IOException {
@@ -58,6 +69,7 @@ public final class Master implements AutoCloseable {
         timers.scheduleWithFixedDelay(this::liveness, tick, tick, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::maybeCheckpoint, 1, 1, TimeUnit.SECONDS);
         log.info("master listening on {}", address);
+        dev.grainfs.daemons.security.SecurityLog.announce(log, "master", security);
         return address;
     }
 

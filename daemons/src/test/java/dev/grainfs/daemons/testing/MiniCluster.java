@@ -3,6 +3,7 @@ package dev.grainfs.daemons.testing;
 import dev.grainfs.core.client.ClientConfig;
 import dev.grainfs.core.client.GrainClient;
 import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.daemons.chunkserver.ChunkServer;
 import dev.grainfs.daemons.chunkserver.ChunkServerConfig;
 import dev.grainfs.daemons.master.Master;
@@ -22,12 +23,15 @@ public final class MiniCluster implements AutoCloseable {
     private final Path base;
     private final MasterConfig masterConfig;
     private final UnaryOperator<ChunkServerConfig> csTweak;
+    private final WireSecurity security;
     private Master master;
     private HostPort masterAddress;
     private final List<ChunkServer> servers = new ArrayList<>();
     private final List<GrainClient> clients = new ArrayList<>();
 
-    private MiniCluster(Path base, MasterConfig masterConfig, UnaryOperator<ChunkServerConfig> csTweak) {
+    private MiniCluster(Path base, MasterConfig masterConfig, UnaryOperator<ChunkServerConfig> csTweak,
+                        WireSecurity security) {
+        this.security = security;
         this.base = base;
         this.masterConfig = masterConfig;
         this.csTweak = csTweak;
@@ -43,6 +47,7 @@ public final class MiniCluster implements AutoCloseable {
         private int chunkservers = 3;
         private UnaryOperator<MasterConfig> masterTweak = c -> c;
         private UnaryOperator<ChunkServerConfig> csTweak = c -> c;
+        private WireSecurity security = WireSecurity.NONE;
 
         Builder(Path base) {
             this.base = base;
@@ -58,6 +63,12 @@ public final class MiniCluster implements AutoCloseable {
             return this;
         }
 
+        /** Cluster key and TLS for every daemon and client of the cluster (default: none). */
+        public Builder security(WireSecurity s) {
+            this.security = s;
+            return this;
+        }
+
         public Builder chunkserver(UnaryOperator<ChunkServerConfig> t) {
             this.csTweak = t;
             return this;
@@ -66,7 +77,7 @@ public final class MiniCluster implements AutoCloseable {
         public MiniCluster start() throws IOException {
             MasterConfig mc = masterTweak.apply(MasterConfig.defaults(base.resolve("master")).withPort(0)
                     .withHeartbeatMs(500).withDeadAfterMs(5_000));
-            MiniCluster c = new MiniCluster(base, mc, csTweak);
+            MiniCluster c = new MiniCluster(base, mc, csTweak, security);
             c.startMaster();
             for (int i = 0; i < chunkservers; i++) {
                 c.addChunkServer();
@@ -78,7 +89,7 @@ public final class MiniCluster implements AutoCloseable {
 
     public void startMaster() throws IOException {
         MasterConfig mc = masterAddress == null ? masterConfig : masterConfig.withPort(masterAddress.port());
-        master = Master.open(mc);
+        master = Master.open(mc, security);
         masterAddress = master.start();
     }
 
@@ -107,7 +118,7 @@ public final class MiniCluster implements AutoCloseable {
         Path dir = dataDir(i);
         Files.createDirectories(dir);
         ChunkServerConfig cfg = csTweak.apply(ChunkServerConfig.of(masterAddress, dir).withHeartbeatMs(500));
-        ChunkServer cs = new ChunkServer(cfg);
+        ChunkServer cs = new ChunkServer(cfg, security);
         cs.start();
         servers.set(i, cs);
     }
@@ -146,9 +157,18 @@ public final class MiniCluster implements AutoCloseable {
     }
 
     public GrainClient client(UnaryOperator<ClientConfig> t) {
-        GrainClient c = GrainClient.connect(t.apply(ClientConfig.of(masterAddress).withRetryMs(5_000)));
+        return client(t, security);
+    }
+
+    /** A client with its own security settings (another key, none, ...). */
+    public GrainClient client(UnaryOperator<ClientConfig> t, WireSecurity s) {
+        GrainClient c = GrainClient.connect(t.apply(ClientConfig.of(masterAddress).withRetryMs(5_000)), s);
         clients.add(c);
         return c;
+    }
+
+    public WireSecurity security() {
+        return security;
     }
 
     @Override

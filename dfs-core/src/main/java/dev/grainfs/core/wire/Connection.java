@@ -54,7 +54,9 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         Channel ch = channel;
         if (ch == null || !ch.isActive()) {
             payload.release();
-            f.completeExceptionally(new GrainException(StatusCode.EIO, "not connected to " + peer, peer.toString()));
+            GrainException cause = closeCause;
+            f.completeExceptionally(cause != null ? cause
+                    : new GrainException(StatusCode.EIO, "not connected to " + peer, peer.toString()));
             return f;
         }
         long id = ids.incrementAndGet();
