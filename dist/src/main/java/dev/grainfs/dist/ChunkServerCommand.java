@@ -30,6 +30,8 @@ final class ChunkServerCommand implements Callable<Integer> {
     int httpPort = -1;
     @Option(names = "--config", description = "config file with the same keys as these flags (flags win)")
     Path config;
+    @picocli.CommandLine.Mixin
+    SecurityOptions security = new SecurityOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -40,7 +42,7 @@ final class ChunkServerCommand implements Callable<Integer> {
         }
         ChunkServerConfig c = new ChunkServerConfig(ms, dataDirs, bind, port, rack, Format.parseDurationMs(heartbeat),
                 1L << 30);
-        ChunkServer cs = new ChunkServer(c);
+        ChunkServer cs = new ChunkServer(c, security.resolve());
         HostPort a = cs.start();
         Daemons.announce("listening on " + a);
         Daemons.runUntilStopped(cs::close);

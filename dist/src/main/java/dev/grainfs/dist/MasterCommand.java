@@ -36,6 +36,8 @@ final class MasterCommand implements Callable<Integer> {
     long checkpointRecords = 1_000_000;
     @Option(names = "--checkpoint-interval", description = "... or this long; default ${DEFAULT-VALUE}")
     String checkpointInterval = "1h";
+    @picocli.CommandLine.Mixin
+    SecurityOptions security = new SecurityOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -43,7 +45,7 @@ final class MasterCommand implements Callable<Integer> {
         MasterConfig c = new MasterConfig(metaDir, bind, port, Format.parseDurationMs(deadAfter), replication,
                 Format.parseSize(chunkSize), Format.parseDurationMs(lease), Format.parseDurationMs(heartbeat),
                 checkpointRecords, Format.parseDurationMs(checkpointInterval));
-        Master m = Master.open(c);
+        Master m = Master.open(c, security.resolve());
         HostPort a = m.start();
         Daemons.announce("listening on " + a);
         Daemons.runUntilStopped(m::close);
