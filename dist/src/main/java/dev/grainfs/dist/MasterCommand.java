@@ -38,6 +38,9 @@ final class MasterCommand implements Callable<Integer> {
     String checkpointInterval = "1h";
     @picocli.CommandLine.Mixin
     SecurityOptions security = new SecurityOptions();
+    @Option(names = "--exports", paramLabel = "FILE",
+            description = "export rules: root_squash per client network, superuser-group (docs/security.md)")
+    Path exports;
 
     @Override
     public Integer call() throws Exception {
@@ -45,7 +48,8 @@ final class MasterCommand implements Callable<Integer> {
         MasterConfig c = new MasterConfig(metaDir, bind, port, Format.parseDurationMs(deadAfter), replication,
                 Format.parseSize(chunkSize), Format.parseDurationMs(lease), Format.parseDurationMs(heartbeat),
                 checkpointRecords, Format.parseDurationMs(checkpointInterval));
-        Master m = Master.open(c, security.resolve());
+        Master m = Master.open(c, security.resolve(),
+                exports == null ? dev.grainfs.daemons.master.Exports.OPEN : dev.grainfs.daemons.master.Exports.load(exports));
         HostPort a = m.start();
         Daemons.announce("listening on " + a);
         Daemons.runUntilStopped(m::close);

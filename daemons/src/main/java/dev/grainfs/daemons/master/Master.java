@@ -42,13 +42,19 @@ public final class Master implements AutoCloseable {
 
     /** As {@link #open(MasterConfig)}, for a master that demands the cluster key (and TLS) of its peers. */
     public static Master open(MasterConfig config, WireSecurity security) throws IOException {
+        return open(config, security, Exports.OPEN);
+    }
+
+    /** ... and with export rules (root squashing per client network, superuser group). */
+    public static Master open(MasterConfig config, WireSecurity security, Exports exports) throws IOException {
         MasterStorage.Recovered r = MasterStorage.recover(config.metaDir(), OpLogOptions.defaults());
-        return new Master(config, r.storage(), r.state(), security);
+        return new Master(config, r.storage(), r.state(), security, exports);
     }
 
     private final WireSecurity security;
 
-    private Master(MasterConfig config, MasterStorage storage, MasterState state, WireSecurity security) {
+    private Master(MasterConfig config, MasterStorage storage, MasterState state, WireSecurity security,
+                   Exports exports) {
         this.config = config;
         this.security = security;
         this.storage = storage;
@@ -60,7 +66,8 @@ public final class Master implements AutoCloseable {
         NamespaceService namespace = new NamespaceService(core);
         ChunkService chunks = new ChunkService(core, rpc,
                 security.key() == null ? null : new ChunkTokens(security.key()));
-        this.server = new RpcServer("master", new MasterRpc(namespace, chunks, servers, workers), 2, security);
+        this.server = new RpcServer("master", new MasterRpc(namespace, chunks, servers, workers).withExports(exports), 2,
+                security);
     }
 
     public HostPort start() throws IOException {

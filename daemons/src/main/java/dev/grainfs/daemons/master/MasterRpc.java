@@ -23,12 +23,19 @@ final class MasterRpc implements RpcHandler {
     private final ChunkService chunks;
     private final ServerService servers;
     private final ExecutorService workers;
+    private Exports exports = Exports.OPEN;
 
     MasterRpc(NamespaceService namespace, ChunkService chunks, ServerService servers, ExecutorService workers) {
         this.namespace = namespace;
         this.chunks = chunks;
         this.servers = servers;
         this.workers = workers;
+    }
+
+    /** Applies root squashing and the superuser group of {@code e} to every caller. */
+    MasterRpc withExports(Exports e) {
+        this.exports = e;
+        return this;
     }
 
     @Override
@@ -47,7 +54,8 @@ final class MasterRpc implements RpcHandler {
 
     private void serve(RpcCall call) {
         Request r = call.request();
-        Permissions p = new Permissions(r.hasCaller() ? r.getCaller() : Caller.getDefaultInstance());
+        Caller c = exports.effective(call.channel().remoteAddress(), r.hasCaller() ? r.getCaller() : Caller.getDefaultInstance());
+        Permissions p = new Permissions(c, exports.superuser(c));
         try {
             call.reply(dispatch(p, r));
         } catch (GrainException e) {

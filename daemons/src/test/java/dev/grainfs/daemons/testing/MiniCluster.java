@@ -24,6 +24,7 @@ public final class MiniCluster implements AutoCloseable {
     private final MasterConfig masterConfig;
     private final UnaryOperator<ChunkServerConfig> csTweak;
     private final WireSecurity security;
+    private dev.grainfs.daemons.master.Exports exports = dev.grainfs.daemons.master.Exports.OPEN;
     private Master master;
     private HostPort masterAddress;
     private final List<ChunkServer> servers = new ArrayList<>();
@@ -48,6 +49,7 @@ public final class MiniCluster implements AutoCloseable {
         private UnaryOperator<MasterConfig> masterTweak = c -> c;
         private UnaryOperator<ChunkServerConfig> csTweak = c -> c;
         private WireSecurity security = WireSecurity.NONE;
+        private dev.grainfs.daemons.master.Exports exports = dev.grainfs.daemons.master.Exports.OPEN;
 
         Builder(Path base) {
             this.base = base;
@@ -69,6 +71,12 @@ public final class MiniCluster implements AutoCloseable {
             return this;
         }
 
+        /** Export rules of the master (root squashing, superuser group). */
+        public Builder exports(dev.grainfs.daemons.master.Exports e) {
+            this.exports = e;
+            return this;
+        }
+
         public Builder chunkserver(UnaryOperator<ChunkServerConfig> t) {
             this.csTweak = t;
             return this;
@@ -78,6 +86,7 @@ public final class MiniCluster implements AutoCloseable {
             MasterConfig mc = masterTweak.apply(MasterConfig.defaults(base.resolve("master")).withPort(0)
                     .withHeartbeatMs(500).withDeadAfterMs(5_000));
             MiniCluster c = new MiniCluster(base, mc, csTweak, security);
+            c.exports = exports;
             c.startMaster();
             for (int i = 0; i < chunkservers; i++) {
                 c.addChunkServer();
@@ -89,7 +98,7 @@ public final class MiniCluster implements AutoCloseable {
 
     public void startMaster() throws IOException {
         MasterConfig mc = masterAddress == null ? masterConfig : masterConfig.withPort(masterAddress.port());
-        master = Master.open(mc, security);
+        master = Master.open(mc, security, exports);
         masterAddress = master.start();
     }
 
