@@ -39,6 +39,8 @@ final class ChunkServerCommand implements Callable<Integer> {
     String scrubPeriod = "6h";
     @Option(names = "--config", description = "config file with the same keys as these flags (flags win)")
     Path config;
+    @picocli.CommandLine.Mixin
+    SecurityOptions security = new SecurityOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -52,7 +54,7 @@ final class ChunkServerCommand implements Callable<Integer> {
         RepairConfig repair = RepairConfig.defaults().withMaxCopies(maxCopies)
                 .withCopyBytesPerSec(Format.parseSize(copyBandwidth))
                 .withScrub(Format.parseSize(scrubRate), Format.parseDurationMs(scrubPeriod));
-        ChunkServer cs = new ChunkServer(c, repair);
+        ChunkServer cs = new ChunkServer(c, repair, security.resolve());
         HostPort a = cs.start();
         Daemons.announce("listening on " + a);
         if (httpPort >= 0) {

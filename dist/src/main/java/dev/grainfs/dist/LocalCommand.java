@@ -33,6 +33,8 @@ final class LocalCommand implements Callable<Integer> {
     int httpPort = -1;
     @Option(names = "--chunk-size", description = "default chunk size; default ${DEFAULT-VALUE}")
     String chunkSize = "64m";
+    @picocli.CommandLine.Mixin
+    SecurityOptions security = new SecurityOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -42,15 +44,16 @@ final class LocalCommand implements Callable<Integer> {
         if (chunkservers < 1) {
             throw new IllegalArgumentException("--chunkservers must be at least 1");
         }
+        dev.grainfs.core.security.WireSecurity sec = security.resolve();
         Path base = baseDir.toAbsolutePath();
         Files.createDirectories(base);
         Master master = Master.open(MasterConfig.defaults(base.resolve("master")).withPort(port)
-                .withChunkSize(dev.grainfs.shell.Format.parseSize(chunkSize)).withReplication(Math.min(3, chunkservers)));
+                .withChunkSize(dev.grainfs.shell.Format.parseSize(chunkSize)).withReplication(Math.min(3, chunkservers)), sec);
         HostPort addr = master.start();
         String http = httpPort >= 0 ? ", status page http://" + master.startHttp(httpPort) + "/" : "";
         List<ChunkServer> servers = new ArrayList<>();
         for (int i = 0; i < chunkservers; i++) {
-            ChunkServer cs = new ChunkServer(ChunkServerConfig.of(addr, base.resolve("cs" + i)).withHeartbeatMs(3_000));
+            ChunkServer cs = new ChunkServer(ChunkServerConfig.of(addr, base.resolve("cs" + i)).withHeartbeatMs(3_000), sec);
             cs.start();
             servers.add(cs);
         }
@@ -93,7 +96,7 @@ final class LocalCommand implements Callable<Integer> {
             return 0;
         }
         try {
-            return ShellCommand.runShell(ClientConfig.of(addr));
+            return ShellCommand.runShell(ClientConfig.of(addr), sec);
         } finally {
             stopAll.run();
         }

@@ -17,15 +17,28 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "grainfs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "GrainFS: a GFS-style distributed file system.",
-        subcommands = {MasterCommand.class, ChunkServerCommand.class, LocalCommand.class, ShellCommand.class, NodeCommand.class, MountCommand.class,
+        subcommands = {KeygenCommand.class, MasterCommand.class, ChunkServerCommand.class, LocalCommand.class,
+                ShellCommand.class, NodeCommand.class, MountCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--master", paramLabel = "HOST:PORT[,HOST:PORT]",
             description = "master address(es); default $GRAINFS_MASTER, then 127.0.0.1:9500")
     String master;
 
-    @Option(names = "--cluster-key", paramLabel = "FILE", description = "cluster key file (see `grainfs keygen`)")
+    @Option(names = "--cluster-key", paramLabel = "FILE",
+            description = "cluster key file (see `grainfs keygen`); default $GRAINFS_CLUSTER_KEY, then /etc/grainfs/cluster.key")
     String clusterKey;
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM CA bundle: talk TLS to the cluster, trusting this CA")
+    java.nio.file.Path tlsCa;
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM client certificate (for mutual TLS)")
+    java.nio.file.Path tlsCert;
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM key of --tls-cert")
+    java.nio.file.Path tlsKey;
+
+    /** The key and TLS settings of this client process, as its options and the defaults say. */
+    dev.grainfs.core.security.WireSecurity clientSecurity() throws java.io.IOException {
+        return SecurityOptions.resolve(clusterKey == null ? null : java.nio.file.Path.of(clusterKey), tlsCert, tlsKey, tlsCa);
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,6 +61,12 @@ public final class Main implements Runnable {
         Commands.addTo(cl, ctx);
         cl.setExecutionStrategy(parsed -> {
             ctx.setConfig(clientConfig(main.master));
+            try {
+                ctx.setSecurity(main.clientSecurity());
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                System.err.println("grainfs: " + e.getMessage());
+                return 2;
+            }
             return new CommandLine.RunLast().execute(parsed);
         });
         cl.setParameterExceptionHandler((ex, a) -> {

@@ -53,6 +53,11 @@ final class MasterCommand implements Callable<Integer> {
     int maxCopiesPerServer = 4;
     @Option(names = "--replication-scan", description = "how often every chunk's replication is checked; default ${DEFAULT-VALUE}")
     String replicationScan = "1s";
+    @picocli.CommandLine.Mixin
+    SecurityOptions security = new SecurityOptions();
+    @Option(names = "--exports", paramLabel = "FILE",
+            description = "export rules: root_squash per client network, superuser-group (docs/security.md)")
+    Path exports;
 
     @Override
     public Integer call() throws Exception {
@@ -65,7 +70,8 @@ final class MasterCommand implements Callable<Integer> {
                 .withMaxCopiesPerServer(maxCopiesPerServer).withScanIntervalMs(Format.parseDurationMs(replicationScan));
         Master m;
         try {
-            m = Master.open(c, h);
+            m = Master.open(c, h, security.resolve(), exports == null ? dev.grainfs.daemons.master.Exports.OPEN
+                    : dev.grainfs.daemons.master.Exports.load(exports));
         } catch (JournalCorruptException e) {
             // one line an operator can act on
             System.err.println("grainfs: master: refusing to start: " + e.getMessage()

@@ -2,6 +2,8 @@ package dev.grainfs.daemons.chunkserver;
 
 import dev.grainfs.core.GrainException;
 import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.security.ChunkTokens;
+import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.core.wire.RpcClient;
 import dev.grainfs.core.wire.RpcServer;
 import dev.grainfs.core.wire.proto.HeartbeatResponse;
@@ -42,18 +44,32 @@ public final class ChunkServer implements AutoCloseable {
     private final dev.grainfs.daemons.metrics.DaemonMetrics metrics = new dev.grainfs.daemons.metrics.DaemonMetrics();
     private dev.grainfs.daemons.http.HttpStatusServer http;
 
+    private final WireSecurity security;
+
     public ChunkServer(ChunkServerConfig config) throws IOException {
-        this(config, RepairConfig.defaults());
+        this(config, RepairConfig.defaults(), WireSecurity.NONE);
     }
 
     /** As {@link #ChunkServer(ChunkServerConfig)} with self-healing settings (copy bandwidth, scrubber rate). */
     public ChunkServer(ChunkServerConfig config, RepairConfig repair) throws IOException {
+        this(config, repair, WireSecurity.NONE);
+    }
+
+    /** A chunkserver that demands the cluster key (and TLS) of its peers and chunk tokens of its callers. */
+    public ChunkServer(ChunkServerConfig config, WireSecurity security) throws IOException {
+        this(config, RepairConfig.defaults(), security);
+    }
+
+    public ChunkServer(ChunkServerConfig config, RepairConfig repair, WireSecurity security) throws IOException {
         this.config = config;
+        this.security = security;
         this.store = StoreAdapter.open(config.dataDirs(), config.maxChunkSize());
         this.id = loadOrCreateId(config.dataDirs().get(0));
-        this.rpc = new RpcClient("cs-" + id, 1);
-        this.handler = new ChunkServerRpc(id, store, rpc, reports, disk);
-        this.server = new RpcServer("chunkserver", handler, 2).observer(metrics);
+        this.rpc = new RpcClient("cs-" + id, 1, security);
+        ChunkAccessGuard guard = security.key() == null ? ChunkAccessGuard.OPEN
+                : new ChunkAccessGuard(new ChunkTokens(security.key()));
+        this.handler = new ChunkServerRpc(id, store, rpc, reports, disk, guard);
+        this.server = new RpcServer("chunkserver", handler, 2, security).observer(metrics);
         ChunkServerPages.registerMetrics(metrics.registry(), this, handler);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chunkserver-heartbeat");
@@ -84,6 +100,7 @@ public final class ChunkServer implements AutoCloseable {
             scrubber.start();
         }
         log.info("chunkserver {} listening on {} with {} replicas in {}", id, address, store.count(), config.dataDirs());
+        dev.grainfs.daemons.security.SecurityLog.announce(log, "chunkserver", security);
         return address;
     }
 

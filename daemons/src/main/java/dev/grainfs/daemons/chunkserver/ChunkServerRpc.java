@@ -52,7 +52,15 @@ final class ChunkServerRpc implements RpcHandler {
     final java.util.concurrent.atomic.AtomicLong bytesWritten = new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.AtomicLong checksumFailures = new java.util.concurrent.atomic.AtomicLong();
 
+    private final ChunkAccessGuard guard;
+
     ChunkServerRpc(String selfId, StoreAdapter store, RpcClient peers, ChunkReports reports, DiskExecutors disk) {
+        this(selfId, store, peers, reports, disk, ChunkAccessGuard.OPEN);
+    }
+
+    ChunkServerRpc(String selfId, StoreAdapter store, RpcClient peers, ChunkReports reports, DiskExecutors disk,
+                   ChunkAccessGuard guard) {
+        this.guard = guard;
         this.selfId = selfId;
         this.store = store;
         this.peers = peers;
@@ -134,6 +142,7 @@ final class ChunkServerRpc implements RpcHandler {
     @Override
     public void handle(RpcCall call) {
         try {
+            guard.check(call.request());
             switch (call.request().getBodyCase()) {
                 case SET_VERSION -> setVersion(call, call.request().getSetVersion());
                 case WRITE_CHUNK -> write(call, call.request().getWriteChunk());
@@ -227,7 +236,7 @@ final class ChunkServerRpc implements RpcHandler {
             }
             long len = logicalLength(st);
             st.length = w.getSetLength() ? w.getTruncateTo() : Math.max(len, w.getOffset() + data.readableBytes());
-            downstream = forward(w.toBuilder().setSerial(serial), w.getChainList(), data);
+            downstream = forward(w.toBuilder().setSerial(serial), w.getChainList(), data, call);
             local = applyLocally(h, w.getSetLength(), w.getTruncateTo(), w.getOffset(), data, w.getSync());
         }
         complete(call, downstream, local, w.getChainList(),
@@ -303,12 +312,12 @@ final class ChunkServerRpc implements RpcHandler {
                 // pad every replica to the chunk's end; the client continues on the next chunk
                 w.setSetLength(true).setTruncateTo(chunkSize);
                 st.length = chunkSize;
-                downstream = forward(w, a.getChainList(), Unpooled.EMPTY_BUFFER);
+                downstream = forward(w, a.getChainList(), Unpooled.EMPTY_BUFFER, call);
                 local = applyLocally(h, true, chunkSize, 0, Unpooled.EMPTY_BUFFER, false);
             } else {
                 w.setOffset(offset);
                 st.length = offset + size;
-                downstream = forward(w, a.getChainList(), data);
+                downstream = forward(w, a.getChainList(), data, call);
                 local = applyLocally(h, false, 0, offset, data, false);
             }
         }
@@ -322,15 +331,17 @@ final class ChunkServerRpc implements RpcHandler {
         }
     }
 
-    /** Sends the mutation to the next replica of the chain (with the rest of the chain). */
-    private CompletableFuture<Reply> forward(WriteChunkRequest.Builder w, List<ServerAddress> chain, ByteBuf data) {
+    /** Sends the mutation to the next replica of the chain (with the rest of the chain and the caller's token). */
+    private CompletableFuture<Reply> forward(WriteChunkRequest.Builder w, List<ServerAddress> chain, ByteBuf data,
+                                             RpcCall call) {
         if (chain.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         ServerAddress next = chain.get(0);
         WriteChunkRequest down = w.clearChain().addAllChain(chain.subList(1, chain.size())).build();
         return peers.call(new HostPort(next.getHost(), next.getPort()),
-                Request.newBuilder().setWriteChunk(down).build(), data.retainedDuplicate(), FORWARD_TIMEOUT_MS);
+                Request.newBuilder().setWriteChunk(down).setChunkToken(call.request().getChunkToken()).build(),
+                data.retainedDuplicate(), FORWARD_TIMEOUT_MS);
     }
 
     private void failDownstream(RpcCall call, List<ServerAddress> chain, Throwable err) {
@@ -349,7 +360,7 @@ final class ChunkServerRpc implements RpcHandler {
         if (r.getVersion() != 0) {
             checkVersion(h, r.getVersion());
         }
-        int len = (int) Math.min(r.getLength(), MAX_READ);
+        int len = (int) Math.min(Integer.toUnsignedLong(r.getLength()), MAX_READ);
         onDisk(disk.readers(), () -> {
             ByteBuf buf = call.channel().alloc().directBuffer(Math.max(1, len));
             try {
@@ -392,7 +403,8 @@ final class ChunkServerRpc implements RpcHandler {
             SyncChunkRequest down = s.toBuilder().clearChain().addAllChain(s.getChainList().subList(1, s.getChainCount()))
                     .build();
             downstream = peers.call(new HostPort(next.getHost(), next.getPort()),
-                    Request.newBuilder().setSyncChunk(down).build(), FORWARD_TIMEOUT_MS);
+                    Request.newBuilder().setSyncChunk(down).setChunkToken(call.request().getChunkToken()).build(),
+                    FORWARD_TIMEOUT_MS);
         }
         // on the chunk's stripe: runs after every write queued before it
         CompletableFuture<Long> local = onDisk(disk.writer(h), () -> {

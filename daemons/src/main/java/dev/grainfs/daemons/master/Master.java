@@ -1,6 +1,8 @@
 package dev.grainfs.daemons.master;
 
 import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.security.ChunkTokens;
+import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.core.wire.RpcClient;
 import dev.grainfs.core.wire.RpcServer;
 import dev.grainfs.daemons.master.journal.OpLogOptions;
@@ -40,22 +42,41 @@ public final class Master implements AutoCloseable {
 
     /** Recovers the meta dir (checkpoint + log) and builds a master ready to {@link #start()}. */
     public static Master open(MasterConfig config) throws IOException {
-        return open(config, HealingConfig.defaults());
+        return open(config, HealingConfig.defaults(), WireSecurity.NONE, Exports.OPEN);
     }
 
     /** As {@link #open(MasterConfig)} with self-healing settings (re-replication limits, trash retention). */
     public static Master open(MasterConfig config, HealingConfig healing) throws IOException {
-        MasterStorage.Recovered r = MasterStorage.recover(config.metaDir(), OpLogOptions.defaults());
-        return new Master(config, healing, r.storage(), r.state());
+        return open(config, healing, WireSecurity.NONE, Exports.OPEN);
     }
 
-    private Master(MasterConfig config, HealingConfig healingConfig, MasterStorage storage, MasterState state) {
+    /** As {@link #open(MasterConfig)}, for a master that demands the cluster key (and TLS) of its peers. */
+    public static Master open(MasterConfig config, WireSecurity security) throws IOException {
+        return open(config, HealingConfig.defaults(), security, Exports.OPEN);
+    }
+
+    /** ... and with export rules (root squashing per client network, superuser group). */
+    public static Master open(MasterConfig config, WireSecurity security, Exports exports) throws IOException {
+        return open(config, HealingConfig.defaults(), security, exports);
+    }
+
+    public static Master open(MasterConfig config, HealingConfig healing, WireSecurity security, Exports exports)
+            throws IOException {
+        MasterStorage.Recovered r = MasterStorage.recover(config.metaDir(), OpLogOptions.defaults());
+        return new Master(config, healing, r.storage(), r.state(), security, exports);
+    }
+
+    private final WireSecurity security;
+
+    private Master(MasterConfig config, HealingConfig healingConfig, MasterStorage storage, MasterState state,
+                   WireSecurity security, Exports exports) {
         this.config = config;
+        this.security = security;
         this.storage = storage;
         this.core = new MasterCore(config, healingConfig, state, storage, metrics);
         this.status = new MasterStatus(core);
         metrics.registerClusterGauges(status::summary);
-        this.rpc = new RpcClient("master", 1);
+        this.rpc = new RpcClient("master", 1, security);
         this.workers = Executors.newFixedThreadPool(32, daemon("master-worker"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon("master-timer"));
         this.safeMode = new SafeMode(core, config.safeMode());
@@ -63,10 +84,11 @@ public final class Master implements AutoCloseable {
         TrashService trash = new TrashService(core);
         this.healing = new HealingService(core, trash).holdWhile(safeMode::isOn);
         NamespaceService namespace = new NamespaceService(core, trash);
-        ChunkService chunks = new ChunkService(core, rpc);
+        ChunkService chunks = new ChunkService(core, rpc,
+                security.key() == null ? null : new ChunkTokens(security.key()));
         AdminService admin = new AdminService(safeMode, this::checkpoint);
         this.server = new RpcServer("master", new MasterRpc(namespace, chunks, servers, admin, safeMode, workers)
-                .withHealing(healing), 2).observer(metrics.daemon);
+                .withHealing(healing).withExports(exports), 2, security).observer(metrics.daemon);
     }
 
     public HostPort start() throws IOException {
@@ -82,6 +104,7 @@ public final class Master implements AutoCloseable {
             timers.scheduleWithFixedDelay(healing::purgeTrash, purge, purge, TimeUnit.MILLISECONDS);
         }
         log.info("master listening on {}", address);
+        dev.grainfs.daemons.security.SecurityLog.announce(log, "master", security);
         return address;
     }
 

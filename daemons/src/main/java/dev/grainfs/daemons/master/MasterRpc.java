@@ -26,6 +26,7 @@ final class MasterRpc implements RpcHandler {
     private final SafeMode safeMode;
     private HealingService healing;
     private final ExecutorService workers;
+    private Exports exports = Exports.OPEN;
 
     MasterRpc(NamespaceService namespace, ChunkService chunks, ServerService servers, AdminService admin,
               SafeMode safeMode, ExecutorService workers) {
@@ -40,6 +41,12 @@ final class MasterRpc implements RpcHandler {
     /** Adds the self-healing admin requests (fsck). */
     MasterRpc withHealing(HealingService h) {
         this.healing = h;
+        return this;
+    }
+
+    /** Applies root squashing and the superuser group of {@code e} to every caller. */
+    MasterRpc withExports(Exports e) {
+        this.exports = e;
         return this;
     }
 
@@ -69,7 +76,8 @@ final class MasterRpc implements RpcHandler {
 
     private void serve(RpcCall call) {
         Request r = call.request();
-        Permissions p = new Permissions(r.hasCaller() ? r.getCaller() : Caller.getDefaultInstance());
+        Caller c = exports.effective(call.channel().remoteAddress(), r.hasCaller() ? r.getCaller() : Caller.getDefaultInstance());
+        Permissions p = new Permissions(c, exports.superuser(c));
         try {
             call.reply(dispatch(p, r));
         } catch (GrainException e) {

@@ -3,6 +3,7 @@ package dev.grainfs.daemons.testing;
 import dev.grainfs.core.client.ClientConfig;
 import dev.grainfs.core.client.GrainClient;
 import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.daemons.chunkserver.ChunkServer;
 import dev.grainfs.daemons.chunkserver.ChunkServerConfig;
 import dev.grainfs.daemons.chunkserver.RepairConfig;
@@ -30,13 +31,17 @@ public final class MiniCluster implements AutoCloseable {
     private final boolean http;
     private HostPort masterHttp;
     private final List<HostPort> serverHttp = new ArrayList<>();
+    private final WireSecurity security;
+    private dev.grainfs.daemons.master.Exports exports = dev.grainfs.daemons.master.Exports.OPEN;
     private Master master;
     private HostPort masterAddress;
     private final List<ChunkServer> servers = new ArrayList<>();
     private final List<GrainClient> clients = new ArrayList<>();
 
-    private MiniCluster(Path base, MasterConfig masterConfig, UnaryOperator<ChunkServerConfig> csTweak, boolean http) {
+    private MiniCluster(Path base, MasterConfig masterConfig, UnaryOperator<ChunkServerConfig> csTweak, boolean http,
+                        WireSecurity security) {
         this.http = http;
+        this.security = security;
         this.base = base;
         this.masterConfig = masterConfig;
         this.csTweak = csTweak;
@@ -55,6 +60,8 @@ public final class MiniCluster implements AutoCloseable {
         private UnaryOperator<HealingConfig> healingTweak = c -> c;
         private UnaryOperator<RepairConfig> repairTweak = c -> c;
         private boolean http;
+        private WireSecurity security = WireSecurity.NONE;
+        private dev.grainfs.daemons.master.Exports exports = dev.grainfs.daemons.master.Exports.OPEN;
 
         Builder(Path base) {
             this.base = base;
@@ -67,6 +74,18 @@ public final class MiniCluster implements AutoCloseable {
 
         public Builder master(UnaryOperator<MasterConfig> t) {
             this.masterTweak = t;
+            return this;
+        }
+
+        /** Cluster key and TLS for every daemon and client of the cluster (default: none). */
+        public Builder security(WireSecurity s) {
+            this.security = s;
+            return this;
+        }
+
+        /** Export rules of the master (root squashing, superuser group). */
+        public Builder exports(dev.grainfs.daemons.master.Exports e) {
+            this.exports = e;
             return this;
         }
 
@@ -97,9 +116,10 @@ public final class MiniCluster implements AutoCloseable {
             MasterConfig mc = masterTweak.apply(MasterConfig.defaults(base.resolve("master")).withPort(0)
                     .withHeartbeatMs(500).withDeadAfterMs(5_000)
                     .withSafeMode(new SafeModeConfig(SafeModeConfig.DEFAULT_THRESHOLD, 1, 300)));
-            MiniCluster c = new MiniCluster(base, mc, csTweak, http);
+            MiniCluster c = new MiniCluster(base, mc, csTweak, http, security);
             c.healing = healingTweak.apply(HealingConfig.defaults());
             c.repair = repairTweak.apply(RepairConfig.defaults());
+            c.exports = exports;
             c.startMaster();
             for (int i = 0; i < chunkservers; i++) {
                 c.addChunkServer();
@@ -111,7 +131,7 @@ public final class MiniCluster implements AutoCloseable {
 
     public void startMaster() throws IOException {
         MasterConfig mc = masterAddress == null ? masterConfig : masterConfig.withPort(masterAddress.port());
-        master = Master.open(mc, healing);
+        master = Master.open(mc, healing, security, exports);
         masterAddress = master.start();
         if (http) {
             masterHttp = master.startHttp(masterHttp == null ? 0 : masterHttp.port());
@@ -153,7 +173,7 @@ public final class MiniCluster implements AutoCloseable {
         Path dir = dataDir(i);
         Files.createDirectories(dir);
         ChunkServerConfig cfg = csTweak.apply(ChunkServerConfig.of(masterAddress, dir).withHeartbeatMs(500));
-        ChunkServer cs = new ChunkServer(cfg, repair);
+        ChunkServer cs = new ChunkServer(cfg, repair, security);
         cs.start();
         servers.set(i, cs);
         if (http) {
@@ -198,9 +218,18 @@ public final class MiniCluster implements AutoCloseable {
     }
 
     public GrainClient client(UnaryOperator<ClientConfig> t) {
-        GrainClient c = GrainClient.connect(t.apply(ClientConfig.of(masterAddress).withRetryMs(5_000)));
+        return client(t, security);
+    }
+
+    /** A client with its own security settings (another key, none, ...). */
+    public GrainClient client(UnaryOperator<ClientConfig> t, WireSecurity s) {
+        GrainClient c = GrainClient.connect(t.apply(ClientConfig.of(masterAddress).withRetryMs(5_000)), s);
         clients.add(c);
         return c;
+    }
+
+    public WireSecurity security() {
+        return security;
     }
 
     @Override

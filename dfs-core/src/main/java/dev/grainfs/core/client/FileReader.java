@@ -32,6 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class FileReader {
     private static final int LOCATION_BATCH = 64;
+    private static final long LOCATION_MAX_AGE_NS = 4 * 60_000_000_000L;
     private static final int MAX_ATTEMPTS = 4;
     /** Random reads up to this size fetch only their own bytes. */
     private static final int SMALL_READ = 128 << 10;
@@ -236,7 +237,7 @@ final class FileReader {
     private CompletableFuture<ByteBuf> attempt(ChunkLocation loc, List<ServerAddress> order, int i, long off, int len) {
         ServerAddress a = order.get(i % order.size());
         Request req = Request.newBuilder().setReadChunk(ReadChunkRequest.newBuilder().setHandle(loc.getHandle())
-                .setVersion(loc.getVersion()).setOffset(off).setLength(len)).build();
+                .setVersion(loc.getVersion()).setOffset(off).setLength(len)).setChunkToken(loc.getToken()).build();
         return ctx.rpc().call(FileWriter.address(a), req, ctx.config().callTimeoutMs())
                 .handle((reply, err) -> {
                     if (err == null) {
@@ -267,7 +268,9 @@ final class FileReader {
 
     private ChunkLocation location(long idx) throws GrainException {
         long batch = idx / LOCATION_BATCH;
-        if (!fetchedBatches.containsKey(batch)) {
+        Long fetchedNs = fetchedBatches.get(batch);
+        // refetched well before the chunk access tokens in them expire
+        if (fetchedNs == null || System.nanoTime() - fetchedNs > LOCATION_MAX_AGE_NS) {
             GetLocationsResponse r = ctx.master().call(ctx.config().caller(), Request.newBuilder().setGetLocations(
                     GetLocationsRequest.newBuilder().setInode(inode).setFirstIndex(batch * LOCATION_BATCH)
                             .setCount(LOCATION_BATCH))).getLocations();

@@ -2,6 +2,7 @@ package dev.grainfs.core.client;
 
 import dev.grainfs.core.GrainException;
 import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.core.wire.RpcClient;
 import dev.grainfs.core.wire.proto.Attr;
 import dev.grainfs.core.wire.proto.Caller;
@@ -33,17 +34,22 @@ import java.util.List;
 public final class GrainClient implements AutoCloseable {
     private final ClientContext ctx;
 
-    private GrainClient(ClientConfig config) {
-        RpcClient rpc = new RpcClient("grainfs", Math.max(2, Runtime.getRuntime().availableProcessors()));
+    private GrainClient(ClientConfig config, WireSecurity security) {
+        RpcClient rpc = new RpcClient("grainfs", Math.max(2, Runtime.getRuntime().availableProcessors()), security);
         this.ctx = new ClientContext(config, rpc, new MasterClient(rpc, config));
     }
 
     public static GrainClient connect(ClientConfig config) {
-        return new GrainClient(config);
+        return new GrainClient(config, WireSecurity.NONE);
+    }
+
+    /** A client that proves the cluster key (and speaks TLS) as {@code security} says. */
+    public static GrainClient connect(ClientConfig config, WireSecurity security) {
+        return new GrainClient(config, security);
     }
 
     public static GrainClient connect(HostPort master) {
-        return new GrainClient(ClientConfig.of(master));
+        return new GrainClient(ClientConfig.of(master), WireSecurity.NONE);
     }
 
     public ClientConfig config() {

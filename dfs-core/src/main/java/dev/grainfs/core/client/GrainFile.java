@@ -125,7 +125,8 @@ public final class GrainFile implements AutoCloseable {
             List<ServerAddress> rs = lease.getChunk().getReplicasList();
             Request req = Request.newBuilder().setAppendRecord(AppendRecordRequest.newBuilder()
                     .setHandle(lease.getChunk().getHandle()).setVersion(lease.getChunk().getVersion())
-                    .addAllChain(rs.subList(1, rs.size())).setChunkSize(chunkSize)).build();
+                    .addAllChain(rs.subList(1, rs.size())).setChunkSize(chunkSize))
+                    .setChunkToken(lease.getChunk().getToken()).build();
             try (Reply r = ctx.rpc().call(FileWriter.address(rs.get(0)), req, Unpooled.wrappedBuffer(record.duplicate()),
                     ctx.config().callTimeoutMs()).join()) {
                 long off = idx * chunkSize + r.response().getAppendRecord().getOffset();
@@ -226,7 +227,8 @@ public final class GrainFile implements AutoCloseable {
             List<ServerAddress> rs = lease.getChunk().getReplicasList();
             Request req = Request.newBuilder().setWriteChunk(WriteChunkRequest.newBuilder()
                     .setHandle(lease.getChunk().getHandle()).setVersion(lease.getChunk().getVersion())
-                    .addAllChain(rs.subList(1, rs.size())).setSetLength(true).setTruncateTo(length)).build();
+                    .addAllChain(rs.subList(1, rs.size())).setSetLength(true).setTruncateTo(length))
+                    .setChunkToken(lease.getChunk().getToken()).build();
             try (Reply r = ctx.rpc().call(FileWriter.address(rs.get(0)), req, ctx.config().callTimeoutMs()).join()) {
                 return;
             } catch (RuntimeException e) {
