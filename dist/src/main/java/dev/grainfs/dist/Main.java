@@ -69,9 +69,21 @@ public final class Main implements Runnable {
             }
             return new CommandLine.RunLast().execute(parsed);
         });
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            // every command answers --help (du keeps -h for human-readable sizes)
+            CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            if (spec.findOption("--help") == null) {
+                if (spec.findOption("-h") == null) {
+                    spec.mixinStandardHelpOptions(true);
+                } else {
+                    spec.addOption(CommandLine.Model.OptionSpec.builder("--help").usageHelp(true)
+                            .description("Show this help message and exit.").build());
+                }
+            }
+        }
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("grainfs: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("Try 'grainfs " + ex.getCommandLine().getCommandName()
+            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help' for more information.");
             return 2;
         });
