@@ -37,6 +37,10 @@ final class ServerService {
             throw GrainException.of(StatusCode.EINVAL, "register without server id or address");
         }
         long txid = -1;
+        if (r.getAddress().getPort() < 1 || r.getAddress().getPort() > 65535 || r.getAddress().getHost().isEmpty()) {
+            throw GrainException.of(StatusCode.EINVAL, "register: bad address %s:%d", r.getAddress().getHost(),
+                    r.getAddress().getPort());
+        }
         core.lock.writeLock().lock();
         try {
             ServerInfo existing = core.servers.byId(new ServerId(r.getAddress().getServerId()));
