@@ -240,6 +240,25 @@ class FuseToolsTest {
     }
 
     @Test
+    void fusermountUnmountsAndAwaitUnmountReturns() throws Exception {
+        Path dir = tmp.resolve("ext");
+        FuseMount other = FuseMount.mount(m.client, dir, MountOptions.parse(""));
+        assertTrue(other.isMounted());
+        Thread waiter = new Thread(() -> {
+            try {
+                other.awaitUnmount();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        waiter.start();
+        m.sh("fusermount -u " + dir).ok();
+        waiter.join(15_000);
+        assertTrue(!waiter.isAlive() && !other.isMounted(), "awaitUnmount returned after fusermount -u");
+        other.close();
+    }
+
+    @Test
     void hardLinksAndSpecialFilesAreRefused() throws Exception {
         m.sh("echo a > hl").ok();
         assertTrue(m.sh("ln hl hl2").out().contains("Operation not permitted"));

@@ -20,8 +20,16 @@ final class ChunkAccessGuard {
         this.tokens = tokens;
     }
 
-    /** Throws EACCES when {@code r} lacks a valid token for what it does. */
+    /** Throws EACCES when {@code r} lacks a valid token for what it does, EINVAL for a bad chain address. */
     void check(Request r) throws GrainException {
+        switch (r.getBodyCase()) {
+            case WRITE_CHUNK -> checkChain(r.getWriteChunk().getChainList());
+            case APPEND_RECORD -> checkChain(r.getAppendRecord().getChainList());
+            case SYNC_CHUNK -> checkChain(r.getSyncChunk().getChainList());
+            default -> {
+                // no peer addresses in the request
+            }
+        }
         if (tokens == null) {
             return;
         }
@@ -33,6 +41,19 @@ final class ChunkAccessGuard {
             case SET_VERSION -> tokens.check(r.getSetVersion().getHandle(), Access.WRITE, r.getChunkToken());
             default -> {
                 // chunk_info tells only a version and a length; other requests are refused by the handler
+            }
+        }
+    }
+
+    /** Chain addresses come from the caller: refuse impossible ones before we try to connect. */
+    private static void checkChain(java.util.List<dev.grainfs.core.wire.proto.ServerAddress> chain) throws GrainException {
+        if (chain.size() > 16) {
+            throw GrainException.of(dev.grainfs.core.wire.proto.StatusCode.EINVAL, "replica chain of %d servers", chain.size());
+        }
+        for (var a : chain) {
+            if (a.getPort() < 1 || a.getPort() > 65535 || a.getHost().isEmpty()) {
+                throw GrainException.of(dev.grainfs.core.wire.proto.StatusCode.EINVAL, "bad replica address %s:%d",
+                        a.getHost(), a.getPort());
             }
         }
     }

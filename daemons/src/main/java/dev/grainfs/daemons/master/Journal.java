@@ -13,6 +13,12 @@ public interface Journal extends AutoCloseable {
 
     void sync(long txid) throws IOException;
 
+    /** Every op up to this txid is durable. */
+    long durableTxid();
+
+    /** Txid of the last op appended (durable or not). */
+    long lastTxid();
+
     @Override
     void close() throws IOException;
 }

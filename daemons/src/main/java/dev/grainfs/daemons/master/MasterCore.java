@@ -32,6 +32,8 @@ public final class MasterCore {
     /** Re-replication, extra and corrupt replicas (guarded by {@link #lock} like the rest). */
     final ReplicationMonitor replication;
     final MasterMetrics metrics;
+    /** Replica deletions waiting for the op that freed them to be durable, in txid order. */
+    private final java.util.ArrayDeque<DeferredDeletion> deferredDeletions = new java.util.ArrayDeque<>();
     /** Rises with each failover; chunkservers and clients refuse orders from an older epoch. */
     volatile long epoch = 1;
 
@@ -79,7 +81,7 @@ public final class MasterCore {
             throw new JournalFailure(e);
         }
         for (ChunkInfo c : freed) {
-            scheduleDeletion(c);
+            scheduleDeletion(c, txid);
         }
         return new Applied(txid, freed);
     }
@@ -94,15 +96,44 @@ public final class MasterCore {
         }
     }
 
-    /** Tells every server holding a replica of a freed chunk to delete it (next heartbeat). */
-    void scheduleDeletion(ChunkInfo c) {
+    /**
+     * Queues the deletion of every replica of a chunk freed by op {@code txid}. The servers are told
+     * only once that op is durable ({@link #releaseDurableDeletions}): a crash before would bring the
+     * file back, and its data must still be there.
+     */
+    private void scheduleDeletion(ChunkInfo c, long txid) {
         for (int slot : c.replicas()) {
-            ServerInfo s = servers.bySlot(slot);
-            s.pendingDeletes().add(c.handle());
-            s.adjustChunkCount(-1);
+            servers.bySlot(slot).adjustChunkCount(-1);
         }
+        deferredDeletions.addLast(new DeferredDeletion(txid, c.handle(), c.replicas()));
         c.clearReplicas();
         leases.revoke(c.handle());
+    }
+
+    /**
+     * Queues the deletion of a replica the state has no use for (unknown handle, stale version), once
+     * every op applied so far is durable: the state that says so might otherwise not survive a crash.
+     * Caller holds the write lock.
+     */
+    void deleteReplicaWhenDurable(ServerInfo s, long handle) {
+        deferredDeletions.addLast(new DeferredDeletion(journal.lastTxid(), handle, new int[] {s.slot()}));
+    }
+
+    /** Moves the deletions of durable ops to their servers' pending lists; caller holds the write lock. */
+    void releaseDurableDeletions() {
+        long durable = journal.durableTxid();
+        while (!deferredDeletions.isEmpty() && deferredDeletions.peekFirst().txid() <= durable) {
+            DeferredDeletion d = deferredDeletions.pollFirst();
+            for (int slot : d.slots()) {
+                ServerInfo s = servers.bySlot(slot);
+                if (s.isLive()) {
+                    s.pendingDeletes().add(d.handle());
+                }
+            }
+        }
+    }
+
+    private record DeferredDeletion(long txid, long handle, int[] slots) {
     }
 
     /** The journal failed: the master stops acknowledging anything. */

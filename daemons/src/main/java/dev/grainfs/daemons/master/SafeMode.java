@@ -52,8 +52,8 @@ final class SafeMode {
             log.info("safe mode OFF: no chunks known, nothing to wait for");
         } else {
             state = State.STARTUP;
-            reason = String.format("waiting for chunkservers to report %s of %d chunks and %d live server(s)",
-                    percent(config.threshold()), chunks, config.minServers());
+            reason = String.format("waiting for chunkservers to report %s of the chunks holding data (%d chunks "
+                    + "known) and %d live server(s)", percent(config.threshold()), chunks, config.minServers());
             log.info("safe mode ON: {}; mutations are refused until then", reason);
         }
     }
@@ -129,19 +129,24 @@ final class SafeMode {
                 && s.liveServers() >= config.minServers();
     }
 
-    /** Counts the chunks with a reported replica (a scan, done only while someone asks or safe mode is on). */
+    /**
+     * Counts the chunks that hold acknowledged bytes (they start below their file's size) and those of
+     * them with a reported replica; a scan, done only while safe mode is on or someone asks. A chunk
+     * allocated by a write that was never acknowledged may have no replica anywhere and is not waited for.
+     */
     private Status measure() {
-        long[] reported = {0};
-        long total;
+        long[] counts = {0, 0};
         int live;
         core.lock.readLock().lock();
         try {
             core.state.chunks().forEach((ChunkInfo c) -> {
-                if (c.replicas().length > 0) {
-                    reported[0]++;
+                if (c.index() * c.file().chunkSize() < c.file().size()) {
+                    counts[0]++;
+                    if (c.replicas().length > 0) {
+                        counts[1]++;
+                    }
                 }
             });
-            total = core.state.chunks().size();
             live = core.servers.live().size();
         } finally {
             core.lock.readLock().unlock();
@@ -151,9 +156,9 @@ final class SafeMode {
             case OFF -> "Safe mode is OFF";
             case MANUAL -> "Safe mode is ON (entered by an operator)";
             case STARTUP -> "Safe mode is ON";
-        } + String.format(": %d of %d chunks reported (need %s), %d live server(s) (need %d)", reported[0], total,
+        } + String.format(": %d of %d chunks reported (need %s), %d live server(s) (need %d)", counts[1], counts[0],
                 percent(config.threshold()), live, config.minServers());
-        return new Status(st, reported[0], total, live, line);
+        return new Status(st, counts[1], counts[0], live, line);
     }
 
     private static String percent(double f) {

@@ -39,6 +39,10 @@ final class ServerService {
             throw GrainException.of(StatusCode.EINVAL, "register without server id or address");
         }
         long txid = -1;
+        if (r.getAddress().getPort() < 1 || r.getAddress().getPort() > 65535 || r.getAddress().getHost().isEmpty()) {
+            throw GrainException.of(StatusCode.EINVAL, "register: bad address %s:%d", r.getAddress().getHost(),
+                    r.getAddress().getPort());
+        }
         core.lock.writeLock().lock();
         try {
             ServerInfo existing = core.servers.byId(new ServerId(r.getAddress().getServerId()));
@@ -101,6 +105,7 @@ final class ServerService {
             }
             out.setLeaseMs(core.leases.leaseMs());
             // in safe mode the map may still lack replicas not yet reported: deletions wait until it ends
+            core.releaseDurableDeletions();
             int n = 0;
             for (Iterator<Long> it = s.pendingDeletes().iterator();
                  !safeMode.isOn() && it.hasNext() && n < MAX_DELETES_PER_HEARTBEAT; n++) {
@@ -126,13 +131,17 @@ final class ServerService {
     private long accept(ServerInfo s, ReplicaReport rep) throws GrainException {
         ChunkInfo c = core.state.chunks().get(rep.getHandle());
         if (c == null) {
-            s.pendingDeletes().add(rep.getHandle());
+            core.deleteReplicaWhenDurable(s, rep.getHandle());
             return -1;
         }
         if (rep.getVersion() < c.version()) {
+            if (c.hasReplica(s.slot())) {
+                // this server took the current version already: the report was queued before that
+                return -1;
+            }
             log.info("replica of chunk {} on {} is stale (version {} < {}); deleting it",
                     Long.toHexString(c.handle()), s.id(), rep.getVersion(), c.version());
-            s.pendingDeletes().add(rep.getHandle());
+            core.deleteReplicaWhenDurable(s, rep.getHandle());
             return -1;
         }
         if (rep.getVersion() == c.version() && !c.hasReplica(s.slot())

@@ -48,8 +48,12 @@ public final class MasterStorage implements Journal {
         this.checkpointTxid = checkpointTxid;
     }
 
-    /** The recovered state and the journal to continue with. */
-    public record Recovered(MasterState state, MasterStorage storage, long replayed, long millis) {
+    /**
+     * The recovered state and the journal to continue with; how many log records were replayed,
+     * and the time taken in all and by the checkpoint load alone.
+     */
+    public record Recovered(MasterState state, MasterStorage storage, long replayed, long millis,
+                            long checkpointMillis) {
     }
 
     public static Recovered recover(Path metaDir, OpLogOptions options) throws IOException {
@@ -71,6 +75,7 @@ public final class MasterStorage implements Journal {
         } else {
             state = new MasterState(nowNs());
         }
+        long loadMs = (System.nanoTime() - t0) / 1_000_000;
         long[] replayed = {0};
         final MasterState s = state;
         OpLog oplog = OpLog.open(metaDir, options, after, (txid, record) -> {
@@ -89,10 +94,11 @@ public final class MasterStorage implements Journal {
             replayed[0]++;
         });
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        log.info("recovered {} inodes, {} chunks from {} + {} log records in {} ms",
-                s.tree().inodeCount(), s.chunks().size(),
-                ckpt.map(c -> c.file().getFileName().toString()).orElse("no checkpoint"), replayed[0], ms);
-        return new Recovered(state, new MasterStorage(oplog, store, after), replayed[0], ms);
+        log.info("recovered {} inodes, {} chunks in {} ms: {} in {} ms + {} log records in {} ms",
+                s.tree().inodeCount(), s.chunks().size(), ms,
+                ckpt.map(c -> c.file().getFileName().toString()).orElse("no checkpoint"), loadMs, replayed[0],
+                ms - loadMs);
+        return new Recovered(state, new MasterStorage(oplog, store, after), replayed[0], ms, loadMs);
     }
 
     @Override
@@ -105,8 +111,14 @@ public final class MasterStorage implements Journal {
         oplog.sync(txid);
     }
 
+    @Override
     public long lastTxid() {
         return oplog.lastTxid();
+    }
+
+    @Override
+    public long durableTxid() {
+        return oplog.durableTxid();
     }
 
     public long checkpointTxid() {
@@ -136,15 +148,15 @@ public final class MasterStorage implements Journal {
     /** The serialized state as of op {@code txid}. */
     public record Snapshot(long txid, byte[] bytes, int length) {
         public static Snapshot of(long txid, MasterState state) throws IOException {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 20) {
+            var buf = new ByteArrayOutputStream(1 << 20) {
                 Snapshot snap(long t) {
-                    return new Snapshot(t, this.buf, this.count);
+                    return new Snapshot(t, this.buf, this.count); // no copy of a possibly large image
                 }
             };
-            DataOutputStream out = new DataOutputStream(buf);
+            DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(buf, 1 << 16));
             state.save(out);
             out.flush();
-            return new Snapshot(txid, buf.toByteArray(), buf.size());
+            return buf.snap(txid);
         }
     }
 
