@@ -158,7 +158,8 @@ class ReplicaHygieneTest {
             assertNotNull(Healing.chunkFile(c.dataDir(2), orphan));
             c.startChunkServer(2);
             Healing.await("orphan deleted", 15_000, () -> Healing.chunkFile(c.dataDir(2), orphan) == null);
-            assertTrue(Healing.healthy(client));
+            // the restarted server's replica of /keep counts again once its report is in
+            Healing.await("healthy", 30_000, () -> Healing.healthy(client));
             assertEquals(1000, Healing.get(client, "/keep").length);
         }
     }
