@@ -10,7 +10,9 @@ final class Daemons {
     private Daemons() {
     }
 
+    /** Daemons log at INFO (unless -Dgrainfs.log.level says otherwise) and optionally to a rotated file. */
     static void logInfo() {
+        LogFile.configure();
         if (System.getProperty("grainfs.log.level") == null) {
             ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
         }
@@ -20,8 +22,15 @@ final class Daemons {
      * Blocks until SIGTERM or SIGINT, then runs {@code stop} and returns (the command exits 0).
      * A shutdown hook still stops the daemon if the JVM is ended any other way.
      */
+    private static final CountDownLatch SIGNALLED = new CountDownLatch(1);
+
+    /** Ends {@link #runUntilStopped} as a signal would (e.g. the mount was unmounted from outside). */
+    static void wake() {
+        SIGNALLED.countDown();
+    }
+
     static void runUntilStopped(Runnable stop) {
-        CountDownLatch signalled = new CountDownLatch(1);
+        CountDownLatch signalled = SIGNALLED;
         sun.misc.SignalHandler h = sig -> signalled.countDown();
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), h);
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), h);

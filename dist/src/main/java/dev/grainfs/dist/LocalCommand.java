@@ -29,8 +29,12 @@ final class LocalCommand implements Callable<Integer> {
     boolean noMount;
     @Option(names = "--no-shell", description = "no shell: run until SIGTERM")
     boolean noShell;
+    @Option(names = "--http-port", description = "master status page and /metrics port (0 = any; -1 = off); default ${DEFAULT-VALUE}")
+    int httpPort = -1;
     @Option(names = "--chunk-size", description = "default chunk size; default ${DEFAULT-VALUE}")
     String chunkSize = "64m";
+    @picocli.CommandLine.Mixin
+    SecurityOptions security = new SecurityOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -40,14 +44,16 @@ final class LocalCommand implements Callable<Integer> {
         if (chunkservers < 1) {
             throw new IllegalArgumentException("--chunkservers must be at least 1");
         }
+        dev.grainfs.core.security.WireSecurity sec = security.resolve();
         Path base = baseDir.toAbsolutePath();
         Files.createDirectories(base);
         Master master = Master.open(MasterConfig.defaults(base.resolve("master")).withPort(port)
-                .withChunkSize(dev.grainfs.shell.Format.parseSize(chunkSize)).withReplication(Math.min(3, chunkservers)));
+                .withChunkSize(dev.grainfs.shell.Format.parseSize(chunkSize)).withReplication(Math.min(3, chunkservers)), sec);
         HostPort addr = master.start();
+        String http = httpPort >= 0 ? ", status page http://" + master.startHttp(httpPort) + "/" : "";
         List<ChunkServer> servers = new ArrayList<>();
         for (int i = 0; i < chunkservers; i++) {
-            ChunkServer cs = new ChunkServer(ChunkServerConfig.of(addr, base.resolve("cs" + i)).withHeartbeatMs(3_000));
+            ChunkServer cs = new ChunkServer(ChunkServerConfig.of(addr, base.resolve("cs" + i)).withHeartbeatMs(3_000), sec);
             cs.start();
             servers.add(cs);
         }
@@ -61,15 +67,38 @@ final class LocalCommand implements Callable<Integer> {
             }
             master.close();
         };
-        Daemons.announce("ready: master " + addr + ", " + master.liveServers() + " chunkservers, data in " + base);
+        dev.grainfs.fuse.FuseMount mounted = null;
+        dev.grainfs.core.client.GrainClient mountClient = null;
+        if (!noMount) {
+            if (dev.grainfs.fuse.FuseMount.fuseAvailable()) {
+                Path mp = mount != null ? mount.toAbsolutePath() : base.resolve("mnt");
+                mountClient = dev.grainfs.core.client.GrainClient.connect(ClientConfig.of(addr));
+                mounted = dev.grainfs.fuse.FuseMount.mount(mountClient, mp, dev.grainfs.fuse.MountOptions.defaults());
+            } else {
+                System.err.println("grainfs: FUSE is not available (apt-get install fuse libfuse2); not mounting");
+            }
+        }
+        final dev.grainfs.fuse.FuseMount fm = mounted;
+        final dev.grainfs.core.client.GrainClient mc = mountClient;
+        Runnable stopAll = () -> {
+            if (fm != null) {
+                fm.close();
+            }
+            if (mc != null) {
+                mc.close();
+            }
+            stop.run();
+        };
+        Daemons.announce("ready: master " + addr + ", " + master.liveServers() + " chunkservers, data in " + base
+                + (fm != null ? ", mounted on " + fm.mountpoint() : "") + http);
         if (noShell) {
-            Daemons.runUntilStopped(stop);
+            Daemons.runUntilStopped(stopAll);
             return 0;
         }
         try {
-            return ShellCommand.runShell(ClientConfig.of(addr));
+            return ShellCommand.runShell(ClientConfig.of(addr), sec);
         } finally {
-            stop.run();
+            stopAll.run();
         }
     }
 }

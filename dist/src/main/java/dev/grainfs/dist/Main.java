@@ -17,15 +17,28 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "grainfs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "GrainFS: a GFS-style distributed file system.",
-        subcommands = {MasterCommand.class, ChunkServerCommand.class, LocalCommand.class, ShellCommand.class, NodeCommand.class,
+        subcommands = {KeygenCommand.class, MasterCommand.class, ChunkServerCommand.class, LocalCommand.class,
+                ShellCommand.class, NodeCommand.class, MountCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--master", paramLabel = "HOST:PORT[,HOST:PORT]",
             description = "master address(es); default $GRAINFS_MASTER, then 127.0.0.1:9500")
     String master;
 
-    @Option(names = "--cluster-key", paramLabel = "FILE", description = "cluster key file (see `grainfs keygen`)")
+    @Option(names = "--cluster-key", paramLabel = "FILE",
+            description = "cluster key file (see `grainfs keygen`); default $GRAINFS_CLUSTER_KEY, then /etc/grainfs/cluster.key")
     String clusterKey;
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM CA bundle: talk TLS to the cluster, trusting this CA")
+    java.nio.file.Path tlsCa;
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM client certificate (for mutual TLS)")
+    java.nio.file.Path tlsCert;
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM key of --tls-cert")
+    java.nio.file.Path tlsKey;
+
+    /** The key and TLS settings of this client process, as its options and the defaults say. */
+    dev.grainfs.core.security.WireSecurity clientSecurity() throws java.io.IOException {
+        return SecurityOptions.resolve(clusterKey == null ? null : java.nio.file.Path.of(clusterKey), tlsCert, tlsKey, tlsCa);
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,11 +61,29 @@ public final class Main implements Runnable {
         Commands.addTo(cl, ctx);
         cl.setExecutionStrategy(parsed -> {
             ctx.setConfig(clientConfig(main.master));
+            try {
+                ctx.setSecurity(main.clientSecurity());
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                System.err.println("grainfs: " + e.getMessage());
+                return 2;
+            }
             return new CommandLine.RunLast().execute(parsed);
         });
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            // every command answers --help (du keeps -h for human-readable sizes)
+            CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            if (spec.findOption("--help") == null) {
+                if (spec.findOption("-h") == null) {
+                    spec.mixinStandardHelpOptions(true);
+                } else {
+                    spec.addOption(CommandLine.Model.OptionSpec.builder("--help").usageHelp(true)
+                            .description("Show this help message and exit.").build());
+                }
+            }
+        }
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("grainfs: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("Try 'grainfs " + ex.getCommandLine().getCommandName()
+            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help' for more information.");
             return 2;
         });

@@ -2,6 +2,7 @@ package dev.grainfs.dist;
 
 import dev.grainfs.core.id.HostPort;
 import dev.grainfs.daemons.master.Master;
+import dev.grainfs.daemons.master.HealingConfig;
 import dev.grainfs.daemons.master.MasterConfig;
 import dev.grainfs.daemons.master.SafeModeConfig;
 import dev.grainfs.daemons.master.journal.JournalCorruptException;
@@ -46,6 +47,17 @@ final class MasterCommand implements Callable<Integer> {
     int safeModeMinServers = SafeModeConfig.DEFAULT_MIN_SERVERS;
     @Option(names = "--safemode-extension", description = "... for this long; default ${DEFAULT-VALUE}")
     String safeModeExtension = "5s";
+    @Option(names = "--trash-retention", description = "deleted files stay in /.trash this long (0 = no trash); default ${DEFAULT-VALUE}")
+    String trashRetention = "24h";
+    @Option(names = "--max-copies-per-server", description = "re-replication copies a chunkserver takes part in at once; default ${DEFAULT-VALUE}")
+    int maxCopiesPerServer = 4;
+    @Option(names = "--replication-scan", description = "how often every chunk's replication is checked; default ${DEFAULT-VALUE}")
+    String replicationScan = "1s";
+    @picocli.CommandLine.Mixin
+    SecurityOptions security = new SecurityOptions();
+    @Option(names = "--exports", paramLabel = "FILE",
+            description = "export rules: root_squash per client network, superuser-group (docs/security.md)")
+    Path exports;
 
     @Override
     public Integer call() throws Exception {
@@ -54,9 +66,12 @@ final class MasterCommand implements Callable<Integer> {
                 Format.parseSize(chunkSize), Format.parseDurationMs(lease), Format.parseDurationMs(heartbeat),
                 checkpointRecords, Format.parseDurationMs(checkpointInterval),
                 new SafeModeConfig(safeModeThreshold, safeModeMinServers, Format.parseDurationMs(safeModeExtension)));
+        HealingConfig h = HealingConfig.defaults().withTrashRetentionMs(Format.parseDurationMs(trashRetention))
+                .withMaxCopiesPerServer(maxCopiesPerServer).withScanIntervalMs(Format.parseDurationMs(replicationScan));
         Master m;
         try {
-            m = Master.open(c);
+            m = Master.open(c, h, security.resolve(), exports == null ? dev.grainfs.daemons.master.Exports.OPEN
+                    : dev.grainfs.daemons.master.Exports.load(exports));
         } catch (JournalCorruptException e) {
             // one line an operator can act on
             System.err.println("grainfs: master: refusing to start: " + e.getMessage()
@@ -68,6 +83,9 @@ final class MasterCommand implements Callable<Integer> {
         }
         HostPort a = m.start();
         Daemons.announce("listening on " + a);
+        if (httpPort >= 0) {
+            Daemons.announce("http on " + m.startHttp(httpPort));
+        }
         Daemons.runUntilStopped(m::close);
         return 0;
     }

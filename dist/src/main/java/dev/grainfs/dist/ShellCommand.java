@@ -15,13 +15,16 @@ final class ShellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return runShell(Main.clientConfig(parent.master));
+        return runShell(Main.clientConfig(parent.master), parent.clientSecurity());
     }
 
-    static int runShell(dev.grainfs.core.client.ClientConfig config) throws Exception {
+    static int runShell(dev.grainfs.core.client.ClientConfig config, dev.grainfs.core.security.WireSecurity security)
+            throws Exception {
         try (CliContext ctx = new CliContext(config, new java.io.PrintWriter(System.out, true),
                 new java.io.PrintWriter(System.err, true), System.console() != null)) {
-            Path history = Path.of(System.getProperty("user.home"), ".grainfs_history");
+            ctx.setSecurity(security);
+            String home = System.getenv("HOME") != null ? System.getenv("HOME") : System.getProperty("user.home");
+            Path history = Path.of(home, ".grainfs_history");
             return new GrainShell(ctx, history).run();
         }
     }

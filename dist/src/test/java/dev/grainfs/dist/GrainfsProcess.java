@@ -38,7 +38,12 @@ final class GrainfsProcess implements AutoCloseable {
 
     /** Starts a daemon and waits for its first stdout line (its address). */
     static GrainfsProcess daemon(Path log, String... args) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command(args)).redirectError(log.toFile());
+        return daemon(new ProcessBuilder(command(args)), log, args[0]);
+    }
+
+    /** Starts {@code pb} (stderr to {@code log}) and waits for its first stdout line. */
+    static GrainfsProcess daemon(ProcessBuilder pb, Path log, String name) throws IOException {
+        pb.redirectError(log.toFile());
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
@@ -53,11 +58,11 @@ final class GrainfsProcess implements AutoCloseable {
             first = line.get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             p.destroyForcibly();
-            throw new IOException("daemon " + args[0] + " did not start: " + e);
+            throw new IOException("daemon " + name + " did not start: " + e + "; see " + log);
         }
         if (first == null) {
             p.destroyForcibly();
-            throw new IOException("daemon " + args[0] + " exited before listening; see " + log);
+            throw new IOException("daemon " + name + " exited before listening; see " + log);
         }
         return new GrainfsProcess(p, first, log);
     }

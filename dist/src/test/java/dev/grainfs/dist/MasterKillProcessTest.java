@@ -102,7 +102,9 @@ class MasterKillProcessTest {
     private GrainfsProcess startMaster(String port) throws Exception {
         return GrainfsProcess.daemon(dir.resolve("master-" + System.nanoTime() + ".log"), "master", "--meta-dir",
                 dir.resolve("meta").toString(), "--port", port, "--chunk-size", "1m", "--heartbeat", "1",
-                "--checkpoint-records", "300", "--safemode-min-servers", "3", "--safemode-extension", "500ms");
+                "--checkpoint-records", "300", "--safemode-min-servers", "3", "--safemode-extension", "500ms",
+                // the model expects a delete to remove the file, not to move it to /.trash
+                "--trash-retention", "0");
     }
 
     private static void waitForServers(GrainClient c, int n) throws Exception {

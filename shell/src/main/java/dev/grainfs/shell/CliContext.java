@@ -3,6 +3,7 @@ package dev.grainfs.shell;
 import dev.grainfs.core.client.ClientConfig;
 import dev.grainfs.core.client.GrainClient;
 import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.security.WireSecurity;
 import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -14,6 +15,7 @@ import java.util.Deque;
 public final class CliContext implements AutoCloseable {
     private ClientConfig config;
     private GrainClient client;
+    private WireSecurity security = WireSecurity.NONE;
     private String cwd = "/";
     private final PrintWriter out;
     private final PrintWriter err;
@@ -28,7 +30,7 @@ public final class CliContext implements AutoCloseable {
 
     public synchronized GrainClient client() {
         if (client == null) {
-            client = GrainClient.connect(config);
+            client = GrainClient.connect(config, security);
         }
         return client;
     }
@@ -40,6 +42,15 @@ public final class CliContext implements AutoCloseable {
             client = null;
         }
         this.config = c;
+    }
+
+    /** The cluster key and TLS settings later connections use (closing the current one). */
+    public synchronized void setSecurity(WireSecurity s) {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+        this.security = s;
     }
 
     public ClientConfig config() {

@@ -1,6 +1,9 @@
 package dev.grainfs.daemons.chunkserver;
 
+import dev.grainfs.core.GrainException;
 import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.security.ChunkTokens;
+import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.core.wire.RpcClient;
 import dev.grainfs.core.wire.RpcServer;
 import dev.grainfs.core.wire.proto.HeartbeatResponse;
@@ -31,23 +34,59 @@ public final class ChunkServer implements AutoCloseable {
     private final ChunkReports reports = new ChunkReports();
     private final RpcClient rpc;
     private final ChunkServerRpc handler;
+    private final DiskExecutors disk = new DiskExecutors(4, 4);
     private final RpcServer server;
     private final ScheduledExecutorService timer;
     private final List<MasterLink> links = new ArrayList<>();
     private volatile HostPort address;
+    private final ReplicaCopier copier;
+    private final Scrubber scrubber;
+    private final dev.grainfs.daemons.metrics.DaemonMetrics metrics = new dev.grainfs.daemons.metrics.DaemonMetrics();
+    private dev.grainfs.daemons.http.HttpStatusServer http;
+
+    private final WireSecurity security;
 
     public ChunkServer(ChunkServerConfig config) throws IOException {
+        this(config, RepairConfig.defaults(), WireSecurity.NONE);
+    }
+
+    /** As {@link #ChunkServer(ChunkServerConfig)} with self-healing settings (copy bandwidth, scrubber rate). */
+    public ChunkServer(ChunkServerConfig config, RepairConfig repair) throws IOException {
+        this(config, repair, WireSecurity.NONE);
+    }
+
+    /** A chunkserver that demands the cluster key (and TLS) of its peers and chunk tokens of its callers. */
+    public ChunkServer(ChunkServerConfig config, WireSecurity security) throws IOException {
+        this(config, RepairConfig.defaults(), security);
+    }
+
+    public ChunkServer(ChunkServerConfig config, RepairConfig repair, WireSecurity security) throws IOException {
         this.config = config;
+        this.security = security;
         this.store = StoreAdapter.open(config.dataDirs(), config.maxChunkSize());
         this.id = loadOrCreateId(config.dataDirs().get(0));
-        this.rpc = new RpcClient("cs-" + id, 1);
-        this.handler = new ChunkServerRpc(id, store, rpc, reports);
-        this.server = new RpcServer("chunkserver", handler, 2);
+        this.rpc = new RpcClient("cs-" + id, 1, security);
+        ChunkAccessGuard guard = security.key() == null ? ChunkAccessGuard.OPEN
+                : new ChunkAccessGuard(new ChunkTokens(security.key()));
+        this.handler = new ChunkServerRpc(id, store, rpc, reports, disk, guard);
+        this.server = new RpcServer("chunkserver", handler, 2, security).observer(metrics);
+        ChunkServerPages.registerMetrics(metrics.registry(), this, handler);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chunkserver-heartbeat");
             t.setDaemon(true);
             return t;
         });
+        this.copier = new ReplicaCopier(store, rpc, reports, disk, repair, handler::forget, this::heartbeatSoon);
+        this.scrubber = repair.scrubBytesPerSec() > 0 ? new Scrubber(store, reports, repair) : null;
+    }
+
+    /** A copy finished: tell the masters now rather than at the next tick, and take the next order. */
+    private void heartbeatSoon() {
+        try {
+            timer.execute(this::tick);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
+        }
     }
 
     public HostPort start() throws IOException {
@@ -57,8 +96,23 @@ public final class ChunkServer implements AutoCloseable {
             links.add(link);
         }
         timer.scheduleWithFixedDelay(this::tick, 0, config.heartbeatMs(), TimeUnit.MILLISECONDS);
+        if (scrubber != null) {
+            scrubber.start();
+        }
         log.info("chunkserver {} listening on {} with {} replicas in {}", id, address, store.count(), config.dataDirs());
+        dev.grainfs.daemons.security.SecurityLog.announce(log, "chunkserver", security);
         return address;
+    }
+
+    /** Serves the status page and /metrics on {@code port} (0 = any free port); call after {@link #start}. */
+    public HostPort startHttp(int port) throws IOException {
+        http = ChunkServerPages.routes(new dev.grainfs.daemons.http.HttpStatusServer("chunkserver"), this, handler,
+                metrics);
+        return http.start(config.bindHost(), port);
+    }
+
+    List<HostPort> masters() {
+        return config.masters();
     }
 
     private void tick() {
@@ -74,17 +128,16 @@ public final class ChunkServer implements AutoCloseable {
     /** Applies what a master said in a heartbeat answer: deletions and lease extensions. */
     private void onCommands(HeartbeatResponse r) {
         for (long h : r.getDeleteChunksList()) {
-            try {
-                store.delete(h);
-                handler.forget(h);
-                log.debug("deleted chunk {}", Long.toHexString(h));
-            } catch (Exception e) {
-                log.warn("cannot delete chunk {}: {}", Long.toHexString(h), e.getMessage());
-            }
+            handler.delete(h).whenComplete((v, err) -> {
+                if (err != null) {
+                    log.warn("cannot delete chunk {}: {}", Long.toHexString(h), GrainException.from(err).getMessage());
+                }
+            });
         }
         for (long h : r.getLeaseExtendedList()) {
             handler.leaseExtended(h, r.getLeaseMs());
         }
+        r.getReplicateList().forEach(copier::submit);
     }
 
     String id() {
@@ -104,7 +157,22 @@ public final class ChunkServer implements AutoCloseable {
     }
 
     int activeTransfers() {
-        return 0;
+        return copier.active();
+    }
+
+    /** Re-replication copies this server made (tests and metrics). */
+    public long copiesMade() {
+        return copier.copied.get();
+    }
+
+    /** Bytes this server copied as a re-replication target. */
+    public long bytesCopied() {
+        return copier.bytesCopied.get();
+    }
+
+    /** Corrupt replicas the scrubber found. */
+    public long scrubberFound() {
+        return scrubber == null ? 0 : scrubber.found.get();
     }
 
     List<Long> leasesToRenew() {
@@ -136,8 +204,16 @@ public final class ChunkServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (http != null) {
+            http.close();
+        }
         timer.shutdownNow();
+        if (scrubber != null) {
+            scrubber.close();
+        }
+        copier.close();
         server.close();
+        disk.close();
         rpc.close();
         try {
             store.close();

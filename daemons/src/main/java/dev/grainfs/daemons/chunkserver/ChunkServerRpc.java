@@ -45,16 +45,63 @@ final class ChunkServerRpc implements RpcHandler {
     private final StoreAdapter store;
     private final RpcClient peers;
     private final ChunkReports reports;
+    private final DiskExecutors disk;
     private final ConcurrentHashMap<Long, ReplicaState> states = new ConcurrentHashMap<>();
     final java.util.concurrent.atomic.AtomicLong readsServed = new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.AtomicLong bytesWritten = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong checksumFailures = new java.util.concurrent.atomic.AtomicLong();
 
-    ChunkServerRpc(String selfId, StoreAdapter store, RpcClient peers, ChunkReports reports) {
+    private final ChunkAccessGuard guard;
+
+    ChunkServerRpc(String selfId, StoreAdapter store, RpcClient peers, ChunkReports reports, DiskExecutors disk) {
+        this(selfId, store, peers, reports, disk, ChunkAccessGuard.OPEN);
+    }
+
+    ChunkServerRpc(String selfId, StoreAdapter store, RpcClient peers, ChunkReports reports, DiskExecutors disk,
+                   ChunkAccessGuard guard) {
+        this.guard = guard;
         this.selfId = selfId;
         this.store = store;
         this.peers = peers;
         this.reports = reports;
+        this.disk = disk;
+    }
+
+    /** Runs a disk task on {@code executor}; its GrainException completes the future exceptionally. */
+    private static <T> CompletableFuture<T> onDisk(java.util.concurrent.Executor executor, DiskTask<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    f.complete(task.run());
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            f.completeExceptionally(new GrainException(StatusCode.EAGAIN, "chunkserver is stopping"));
+        }
+        return f;
+    }
+
+    @FunctionalInterface
+    private interface DiskTask<T> {
+        T run() throws GrainException;
+    }
+
+    /** The replica's length including mutations queued for the disk but not yet applied. */
+    private long logicalLength(ReplicaState st) throws GrainException {
+        if (st.length < 0) {
+            st.length = store.length(st.handle);
+        }
+        return st.length;
+    }
+
+    private void replyError(RpcCall call, Throwable err) {
+        GrainException g = GrainException.from(err);
+        call.reply(Response.newBuilder().setStatus(g.status()).setMessage(String.valueOf(g.getMessage()))
+                .setFailedServer(g.failedServer().isEmpty() ? selfId : g.failedServer()));
     }
 
     private ReplicaState state(long handle) {
@@ -63,6 +110,15 @@ final class ChunkServerRpc implements RpcHandler {
 
     void forget(long handle) {
         states.remove(handle);
+    }
+
+    /** Deletes a replica on its stripe, after any mutation still queued for it. */
+    CompletableFuture<Void> delete(long handle) {
+        return onDisk(disk.writer(handle), () -> {
+            store.delete(handle);
+            states.remove(handle);
+            return null;
+        });
     }
 
     /** Chunks we are primary of and that clients wrote recently: their leases should be extended. */
@@ -86,6 +142,7 @@ final class ChunkServerRpc implements RpcHandler {
     @Override
     public void handle(RpcCall call) {
         try {
+            guard.check(call.request());
             switch (call.request().getBodyCase()) {
                 case SET_VERSION -> setVersion(call, call.request().getSetVersion());
                 case WRITE_CHUNK -> write(call, call.request().getWriteChunk());
@@ -101,7 +158,19 @@ final class ChunkServerRpc implements RpcHandler {
         }
     }
 
-    private void setVersion(RpcCall call, SetVersionRequest r) throws GrainException {
+    private void setVersion(RpcCall call, SetVersionRequest r) {
+        long h = r.getHandle();
+        onDisk(disk.writer(h), () -> applyVersion(r)).whenComplete((length, err) -> {
+            if (err != null) {
+                replyError(call, err);
+            } else {
+                reports.added(h, r.getNewVersion(), length);
+                call.reply(Response.newBuilder().setSetVersion(SetVersionResponse.newBuilder().setLength(length)));
+            }
+        });
+    }
+
+    private long applyVersion(SetVersionRequest r) throws GrainException {
         long h = r.getHandle();
         ReplicaState st = state(h);
         long length;
@@ -125,9 +194,9 @@ final class ChunkServerRpc implements RpcHandler {
                 st.leaseDeadlineNs = System.nanoTime() + Math.max(1, r.getLeaseMs() - LEASE_MARGIN_MS) * 1_000_000L;
             }
             length = store.length(h);
+            st.length = length;
         }
-        reports.added(h, r.getNewVersion(), length);
-        call.reply(Response.newBuilder().setSetVersion(SetVersionResponse.newBuilder().setLength(length)));
+        return length;
     }
 
     private void checkVersion(long h, long version) throws GrainException {
@@ -143,13 +212,14 @@ final class ChunkServerRpc implements RpcHandler {
     private void write(RpcCall call, WriteChunkRequest w) throws GrainException {
         long h = w.getHandle();
         ByteBuf data = call.payload();
-        if (w.getOffset() + data.readableBytes() > store.maxChunkSize() || w.getOffset() < 0) {
+        if (w.getOffset() + data.readableBytes() > store.maxChunkSize() || w.getOffset() < 0
+                || (w.getSetLength() && w.getTruncateTo() > store.maxChunkSize())) {
             throw GrainException.of(StatusCode.EINVAL, "chunk %x: write of %d bytes at %d is outside the chunk",
                     h, data.readableBytes(), w.getOffset());
         }
         ReplicaState st = state(h);
         CompletableFuture<Reply> downstream;
-        long length;
+        CompletableFuture<Long> local;
         synchronized (st) {
             checkVersion(h, w.getVersion());
             long serial = w.getSerial();
@@ -164,34 +234,52 @@ final class ChunkServerRpc implements RpcHandler {
                 st.lastAppliedSerial = serial;
                 st.nextSerial = Math.max(st.nextSerial, serial);
             }
-            downstream = forward(w.toBuilder().setSerial(serial), w.getChainList(), data);
+            long len = logicalLength(st);
+            st.length = w.getSetLength() ? w.getTruncateTo() : Math.max(len, w.getOffset() + data.readableBytes());
+            downstream = forward(w.toBuilder().setSerial(serial), w.getChainList(), data, call);
+            local = applyLocally(h, w.getSetLength(), w.getTruncateTo(), w.getOffset(), data, w.getSync());
+        }
+        complete(call, downstream, local, w.getChainList(),
+                len -> Response.newBuilder().setWriteChunk(WriteChunkResponse.newBuilder().setChunkLength(len)));
+    }
+
+    /** Queues the mutation on the chunk's disk stripe (in order); the payload is held until it ran. */
+    private CompletableFuture<Long> applyLocally(long h, boolean setLength, long truncateTo, long offset, ByteBuf data,
+                                                 boolean sync) {
+        ByteBuf held = data.retain();
+        return onDisk(disk.writer(h), () -> {
             try {
-                if (w.getSetLength()) {
-                    store.truncate(h, w.getTruncateTo());
+                if (setLength) {
+                    store.truncate(h, truncateTo);
                 } else {
-                    store.write(h, w.getOffset(), data.nioBuffer());
-                    bytesWritten.addAndGet(data.readableBytes());
+                    store.write(h, offset, held.nioBuffer());
+                    bytesWritten.addAndGet(held.readableBytes());
                 }
-                if (w.getSync()) {
+                if (sync) {
                     store.sync(h);
                 }
-            } catch (GrainException e) {
-                downstream.thenAccept(Reply::close);
-                throw e;
+                return store.length(h);
+            } finally {
+                held.release();
             }
-            length = store.length(h);
-        }
-        final long len = length;
-        downstream.whenComplete((reply, err) -> {
+        });
+    }
+
+    /** Answers once the local mutation and the rest of the chain both succeeded. */
+    private void complete(RpcCall call, CompletableFuture<Reply> downstream, CompletableFuture<Long> local,
+                          List<ServerAddress> chain, java.util.function.LongFunction<Response.Builder> ok) {
+        local.whenComplete((len, localErr) -> downstream.whenComplete((reply, err) -> {
             if (reply != null) {
                 reply.close();
             }
-            if (err != null) {
-                failDownstream(call, w.getChainList(), err);
+            if (localErr != null) {
+                replyError(call, localErr);
+            } else if (err != null) {
+                failDownstream(call, chain, err);
             } else {
-                call.reply(Response.newBuilder().setWriteChunk(WriteChunkResponse.newBuilder().setChunkLength(len)));
+                call.reply(ok.apply(len));
             }
-        });
+        }));
     }
 
     private void append(RpcCall call, AppendRecordRequest a) throws GrainException {
@@ -205,6 +293,7 @@ final class ChunkServerRpc implements RpcHandler {
         }
         ReplicaState st = state(h);
         CompletableFuture<Reply> downstream;
+        CompletableFuture<Long> local;
         long offset;
         boolean full;
         synchronized (st) {
@@ -215,44 +304,44 @@ final class ChunkServerRpc implements RpcHandler {
             }
             st.lastClientWriteNs = now;
             long serial = ++st.nextSerial;
-            offset = store.length(h);
+            offset = logicalLength(st);
             full = offset + size > chunkSize;
             WriteChunkRequest.Builder w = WriteChunkRequest.newBuilder().setHandle(h).setVersion(a.getVersion())
                     .setSerial(serial);
             if (full) {
                 // pad every replica to the chunk's end; the client continues on the next chunk
                 w.setSetLength(true).setTruncateTo(chunkSize);
-                downstream = forward(w, a.getChainList(), Unpooled.EMPTY_BUFFER);
-                store.truncate(h, chunkSize);
+                st.length = chunkSize;
+                downstream = forward(w, a.getChainList(), Unpooled.EMPTY_BUFFER, call);
+                local = applyLocally(h, true, chunkSize, 0, Unpooled.EMPTY_BUFFER, false);
             } else {
                 w.setOffset(offset);
-                downstream = forward(w, a.getChainList(), data);
-                store.write(h, offset, data.nioBuffer());
+                st.length = offset + size;
+                downstream = forward(w, a.getChainList(), data, call);
+                local = applyLocally(h, false, 0, offset, data, false);
             }
         }
-        downstream.whenComplete((reply, err) -> {
-            if (reply != null) {
-                reply.close();
-            }
-            if (err != null) {
-                failDownstream(call, a.getChainList(), err);
-            } else if (full) {
-                call.fail(StatusCode.ECHUNKFULL, "chunk full");
-            } else {
-                call.reply(Response.newBuilder().setAppendRecord(AppendRecordResponse.newBuilder().setOffset(offset)));
-            }
-        });
+        final long at = offset;
+        if (full) {
+            complete(call, downstream, local, a.getChainList(),
+                    len -> Response.newBuilder().setStatus(StatusCode.ECHUNKFULL).setMessage("chunk full"));
+        } else {
+            complete(call, downstream, local, a.getChainList(),
+                    len -> Response.newBuilder().setAppendRecord(AppendRecordResponse.newBuilder().setOffset(at)));
+        }
     }
 
-    /** Sends the mutation to the next replica of the chain (with the rest of the chain). */
-    private CompletableFuture<Reply> forward(WriteChunkRequest.Builder w, List<ServerAddress> chain, ByteBuf data) {
+    /** Sends the mutation to the next replica of the chain (with the rest of the chain and the caller's token). */
+    private CompletableFuture<Reply> forward(WriteChunkRequest.Builder w, List<ServerAddress> chain, ByteBuf data,
+                                             RpcCall call) {
         if (chain.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         ServerAddress next = chain.get(0);
         WriteChunkRequest down = w.clearChain().addAllChain(chain.subList(1, chain.size())).build();
         return peers.call(new HostPort(next.getHost(), next.getPort()),
-                Request.newBuilder().setWriteChunk(down).build(), data.retainedDuplicate(), FORWARD_TIMEOUT_MS);
+                Request.newBuilder().setWriteChunk(down).setChunkToken(call.request().getChunkToken()).build(),
+                data.retainedDuplicate(), FORWARD_TIMEOUT_MS);
     }
 
     private void failDownstream(RpcCall call, List<ServerAddress> chain, Throwable err) {
@@ -271,21 +360,38 @@ final class ChunkServerRpc implements RpcHandler {
         if (r.getVersion() != 0) {
             checkVersion(h, r.getVersion());
         }
-        int len = (int) Math.min(r.getLength(), MAX_READ);
-        ByteBuf buf = call.channel().alloc().directBuffer(Math.max(1, len));
-        try {
-            int n = store.read(h, r.getOffset(), len, buf.nioBuffer(0, len));
-            buf.writerIndex(Math.max(0, n));
-        } catch (GrainException e) {
-            buf.release();
-            if (e.status() == StatusCode.ECORRUPT) {
-                reports.corrupt(h);
+        int len = (int) Math.min(Integer.toUnsignedLong(r.getLength()), MAX_READ);
+        onDisk(disk.readers(), () -> {
+            ByteBuf buf = call.channel().alloc().directBuffer(Math.max(1, len));
+            try {
+                int n = store.read(h, r.getOffset(), len, buf.nioBuffer(0, len));
+                buf.writerIndex(Math.max(0, n));
+                return buf;
+            } catch (GrainException e) {
+                buf.release();
+                if (e.status() == StatusCode.ECORRUPT) {
+                    checksumFailures.incrementAndGet();
+                    reports.corrupt(h);
+                }
+                throw e;
             }
-            throw e;
-        }
-        readsServed.incrementAndGet();
-        bytesRead.addAndGet(buf.readableBytes());
-        call.reply(Response.newBuilder().setReadChunk(ReadChunkResponse.newBuilder().setChunkLength(store.length(h))), buf);
+        }).whenComplete((buf, err) -> {
+            if (err != null) {
+                replyError(call, err);
+                return;
+            }
+            readsServed.incrementAndGet();
+            bytesRead.addAndGet(buf.readableBytes());
+            long length;
+            try {
+                length = store.length(h);
+            } catch (GrainException e) {
+                buf.release();
+                replyError(call, e);
+                return;
+            }
+            call.reply(Response.newBuilder().setReadChunk(ReadChunkResponse.newBuilder().setChunkLength(length)), buf);
+        });
     }
 
     private void sync(RpcCall call, SyncChunkRequest s) throws GrainException {
@@ -297,19 +403,16 @@ final class ChunkServerRpc implements RpcHandler {
             SyncChunkRequest down = s.toBuilder().clearChain().addAllChain(s.getChainList().subList(1, s.getChainCount()))
                     .build();
             downstream = peers.call(new HostPort(next.getHost(), next.getPort()),
-                    Request.newBuilder().setSyncChunk(down).build(), FORWARD_TIMEOUT_MS);
+                    Request.newBuilder().setSyncChunk(down).setChunkToken(call.request().getChunkToken()).build(),
+                    FORWARD_TIMEOUT_MS);
         }
-        store.sync(h);
-        downstream.whenComplete((reply, err) -> {
-            if (reply != null) {
-                reply.close();
-            }
-            if (err != null) {
-                failDownstream(call, s.getChainList(), err);
-            } else {
-                call.reply(Response.newBuilder().setEmpty(Empty.getDefaultInstance()));
-            }
+        // on the chunk's stripe: runs after every write queued before it
+        CompletableFuture<Long> local = onDisk(disk.writer(h), () -> {
+            store.sync(h);
+            return 0L;
         });
+        complete(call, downstream, local, s.getChainList(),
+                len -> Response.newBuilder().setEmpty(Empty.getDefaultInstance()));
     }
 
     private void info(RpcCall call, long h) throws GrainException {

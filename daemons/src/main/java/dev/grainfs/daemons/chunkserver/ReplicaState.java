@@ -12,6 +12,8 @@ final class ReplicaState {
     long lastAppliedSerial;
     /** Last time a client mutation arrived while we were primary (for lease renewal). */
     long lastClientWriteNs;
+    /** Length including mutations queued for the disk; -1 until first read from the store. */
+    long length = -1;
 
     ReplicaState(long handle) {
         this.handle = handle;

@@ -2,6 +2,7 @@ package dev.grainfs.daemons.master;
 
 import dev.grainfs.core.GrainException;
 import dev.grainfs.core.wire.RpcClient;
+import dev.grainfs.core.security.ChunkTokens;
 import dev.grainfs.core.wire.proto.ChunkLocation;
 import dev.grainfs.core.wire.proto.CommitSizeRequest;
 import dev.grainfs.core.wire.proto.GetLocationsRequest;
@@ -49,16 +50,25 @@ final class ChunkService {
     /** One lease grant at a time per chunk; later askers wait for its answer. */
     private final ConcurrentHashMap<Long, CompletableFuture<Void>> granting = new ConcurrentHashMap<>();
 
-    ChunkService(MasterCore core, RpcClient rpc, SafeMode safeMode) {
+    /** Signs chunk access tokens; null in a cluster without a key (no tokens are handed out). */
+    private final ChunkTokens tokens;
+
+    ChunkService(MasterCore core, RpcClient rpc, SafeMode safeMode, ChunkTokens tokens) {
         this.core = core;
         this.rpc = rpc;
         this.safeMode = safeMode;
+        this.tokens = tokens;
+    }
+
+    private com.google.protobuf.ByteString token(long handle, ChunkTokens.Access access) {
+        return tokens == null ? com.google.protobuf.ByteString.EMPTY : tokens.mint(handle, access);
     }
 
     Response.Builder locations(Permissions p, GetLocationsRequest r) throws GrainException {
         core.lock.readLock().lock();
         try {
             FileInode f = core.state.file(r.getInode());
+            p.check(f, Permissions.READ, f.path()); // the READ tokens below are what lets a client read the bytes
             GetLocationsResponse.Builder b = GetLocationsResponse.newBuilder().setAttr(Attrs.of(f));
             long end = Math.min(f.chunkSlots(), r.getFirstIndex() + Math.max(1, Math.min(r.getCount(), 1024)));
             for (long i = r.getFirstIndex(); i < end; i++) {
@@ -69,7 +79,7 @@ final class ChunkService {
                         throw GrainException.of(StatusCode.EAGAIN, "chunk %x: no replica reported yet (master in safe "
                                 + "mode)", c.handle());
                     }
-                    b.addChunks(location(c, -1));
+                    b.addChunks(location(c, -1).setToken(token(c.handle(), ChunkTokens.Access.READ)));
                 }
             }
             return Response.newBuilder().setLocations(b);
@@ -225,6 +235,7 @@ final class ChunkService {
                 }
             }
             LeaseManager.Lease l = core.leases.grant(handle, ok.get(0).slot(), newVersion, core.monoMs());
+            core.metrics.leaseGranted();
             answer = answer(c, l.primarySlot(), core.leases.leaseMs(), f);
         } finally {
             core.lock.writeLock().unlock();
@@ -263,7 +274,8 @@ final class ChunkService {
             ServerInfo s = targets.get(k);
             SetVersionRequest.Builder sv = SetVersionRequest.newBuilder().setHandle(handle).setNewVersion(newVersion)
                     .setExpectedVersion(oldVersion).setCreate(create).setLeaseMs(core.leases.leaseMs());
-            Request req = Request.newBuilder().setEpoch(core.epoch()).setSetVersion(sv).build();
+            Request req = Request.newBuilder().setEpoch(core.epoch()).setSetVersion(sv)
+                    .setChunkToken(token(handle, ChunkTokens.Access.WRITE)).build();
             calls.add(rpc.call(s.address(), req, SET_VERSION_TIMEOUT_MS).handle((reply, err) -> {
                 if (err == null) {
                     reply.close();
@@ -293,7 +305,8 @@ final class ChunkService {
 
     private Response.Builder answer(ChunkInfo c, int primarySlot, long leaseLeftMs, FileInode f) {
         return Response.newBuilder().setWriteLease(GetWriteLeaseResponse.newBuilder()
-                .setChunk(location(c, primarySlot)).setLeaseMs(Math.max(0, leaseLeftMs)).setChunkSize(f.chunkSize()));
+                .setChunk(location(c, primarySlot).setToken(token(c.handle(), ChunkTokens.Access.WRITE)))
+                .setLeaseMs(Math.max(0, leaseLeftMs)).setChunkSize(f.chunkSize()));
     }
 
     MasterCore.Durable commitSize(Permissions p, CommitSizeRequest r) throws GrainException {
@@ -314,13 +327,10 @@ final class ChunkService {
         try {
             ChunkInfo c = core.state.chunks().get(r.getHandle());
             ServerInfo s = core.servers.byId(new ServerId(r.getServerId().isEmpty() ? "?" : r.getServerId()));
-            if (c != null && s != null && c.removeReplica(s.slot())) {
-                s.adjustChunkCount(-1);
+            if (c != null && s != null && c.hasReplica(s.slot())) {
+                core.replication.markCorrupt(c, s); // deleted once a good copy replaced it, never the last copy
                 log.warn("replica of chunk {} on {} reported bad ({}); {} good replicas left",
                         Long.toHexString(c.handle()), s.id(), r.getReason(), c.replicas().length);
-                if (c.replicas().length > 0) {
-                    s.pendingDeletes().add(c.handle()); // never delete the last copy, even a bad one
-                }
             }
         } finally {
             core.lock.writeLock().unlock();

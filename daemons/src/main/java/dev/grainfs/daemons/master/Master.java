@@ -1,6 +1,8 @@
 package dev.grainfs.daemons.master;
 
 import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.security.ChunkTokens;
+import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.core.wire.RpcClient;
 import dev.grainfs.core.wire.RpcServer;
 import dev.grainfs.daemons.master.journal.OpLogOptions;
@@ -30,32 +32,65 @@ public final class Master implements AutoCloseable {
     private final ServerService servers;
     private final SafeMode safeMode;
     private final Committer committer;
+    private final HealingService healing;
     private HostPort address;
 
     private final MasterStorage storage;
+    private final MasterMetrics metrics = new MasterMetrics();
+    private final MasterStatus status;
+    private dev.grainfs.daemons.http.HttpStatusServer http;
     private volatile long lastCheckpointMs = System.currentTimeMillis();
 
     /** Recovers the meta dir (checkpoint + log) and builds a master ready to {@link #start()}. */
     public static Master open(MasterConfig config) throws IOException {
-        MasterStorage.Recovered r = MasterStorage.recover(config.metaDir(), OpLogOptions.defaults());
-        return new Master(config, r.storage(), r.state());
+        return open(config, HealingConfig.defaults(), WireSecurity.NONE, Exports.OPEN);
     }
 
-    private Master(MasterConfig config, MasterStorage storage, MasterState state) {
+    /** As {@link #open(MasterConfig)} with self-healing settings (re-replication limits, trash retention). */
+    public static Master open(MasterConfig config, HealingConfig healing) throws IOException {
+        return open(config, healing, WireSecurity.NONE, Exports.OPEN);
+    }
+
+    /** As {@link #open(MasterConfig)}, for a master that demands the cluster key (and TLS) of its peers. */
+    public static Master open(MasterConfig config, WireSecurity security) throws IOException {
+        return open(config, HealingConfig.defaults(), security, Exports.OPEN);
+    }
+
+    /** ... and with export rules (root squashing per client network, superuser group). */
+    public static Master open(MasterConfig config, WireSecurity security, Exports exports) throws IOException {
+        return open(config, HealingConfig.defaults(), security, exports);
+    }
+
+    public static Master open(MasterConfig config, HealingConfig healing, WireSecurity security, Exports exports)
+            throws IOException {
+        MasterStorage.Recovered r = MasterStorage.recover(config.metaDir(), OpLogOptions.defaults());
+        return new Master(config, healing, r.storage(), r.state(), security, exports);
+    }
+
+    private final WireSecurity security;
+
+    private Master(MasterConfig config, HealingConfig healingConfig, MasterStorage storage, MasterState state,
+                   WireSecurity security, Exports exports) {
         this.config = config;
+        this.security = security;
         this.storage = storage;
-        this.core = new MasterCore(config, state, storage);
-        this.rpc = new RpcClient("master", 1);
+        this.core = new MasterCore(config, healingConfig, state, storage, metrics);
+        this.status = new MasterStatus(core);
+        metrics.registerClusterGauges(status::summary);
+        this.rpc = new RpcClient("master", 1, security);
         this.workers = Executors.newFixedThreadPool(32, daemon("master-worker"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon("master-timer"));
         this.safeMode = new SafeMode(core, config.safeMode());
         this.servers = new ServerService(core, safeMode);
-        NamespaceService namespace = new NamespaceService(core);
-        ChunkService chunks = new ChunkService(core, rpc, safeMode);
+        TrashService trash = new TrashService(core);
+        this.healing = new HealingService(core, trash).holdWhile(safeMode::isOn);
+        NamespaceService namespace = new NamespaceService(core, trash);
+        ChunkService chunks = new ChunkService(core, rpc, safeMode,
+                security.key() == null ? null : new ChunkTokens(security.key()));
         AdminService admin = new AdminService(safeMode, this::checkpoint);
         this.committer = new Committer(storage);
         this.server = new RpcServer("master", new MasterRpc(core, namespace, chunks, servers, admin, safeMode,
-                committer, workers), 2);
+                committer, workers).withHealing(healing).withExports(exports), 2, security).observer(metrics.daemon);
     }
 
     public HostPort start() throws IOException {
@@ -64,8 +99,29 @@ public final class Master implements AutoCloseable {
         timers.scheduleWithFixedDelay(this::liveness, tick, tick, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::maybeCheckpoint, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(this::safeModeTick, 250, 250, TimeUnit.MILLISECONDS);
+        long scan = core.healing.scanIntervalMs();
+        timers.scheduleWithFixedDelay(healing::scan, scan, scan, TimeUnit.MILLISECONDS);
+        if (core.healing.trashRetentionMs() > 0) {
+            long purge = healing.purgeIntervalMs();
+            timers.scheduleWithFixedDelay(healing::purgeTrash, purge, purge, TimeUnit.MILLISECONDS);
+        }
         log.info("master listening on {}", address);
+        dev.grainfs.daemons.security.SecurityLog.announce(log, "master", security);
         return address;
+    }
+
+    /**
+     * Serves the status page, /api/... and /metrics on {@code port} (0 = any free port) of the RPC
+     * bind address; call after {@link #start}. Returns the bound address.
+     */
+    public HostPort startHttp(int port) throws IOException {
+        http = MasterPages.routes(new dev.grainfs.daemons.http.HttpStatusServer("master"), status, metrics.daemon);
+        return http.start(config.bindHost(), port);
+    }
+
+    /** The cached status summary and JSON views (tests, the report command). */
+    public MasterStatus status() {
+        return status;
     }
 
     private void liveness() {
@@ -150,6 +206,10 @@ public final class Master implements AutoCloseable {
 
     @Override
     public void close() {
+        if (http != null) {
+            http.close();
+        }
+        status.close();
         server.close();
         timers.shutdownNow();
         workers.shutdown();

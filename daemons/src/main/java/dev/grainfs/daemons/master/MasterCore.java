@@ -6,6 +6,7 @@ import dev.grainfs.daemons.master.chunk.ChunkInfo;
 import dev.grainfs.daemons.master.lease.LeaseManager;
 import dev.grainfs.daemons.master.op.MasterOp;
 import dev.grainfs.daemons.master.placement.ReplicaPlacement;
+import dev.grainfs.daemons.master.replication.ReplicationMonitor;
 import dev.grainfs.daemons.master.server.ServerInfo;
 import dev.grainfs.daemons.master.server.ServerRegistry;
 import dev.grainfs.daemons.master.state.MasterState;
@@ -30,16 +31,24 @@ public final class MasterCore {
     final LeaseManager leases;
     final ReplicaPlacement placement = new ReplicaPlacement(64L << 20);
     private final Journal journal;
+    final HealingConfig healing;
+    /** Re-replication, extra and corrupt replicas (guarded by {@link #lock} like the rest). */
+    final ReplicationMonitor replication;
+    final MasterMetrics metrics;
     /** Replica deletions waiting for the op that freed them to be durable, in txid order. */
     private final java.util.ArrayDeque<DeferredDeletion> deferredDeletions = new java.util.ArrayDeque<>();
     /** Rises with each failover; chunkservers and clients refuse orders from an older epoch. */
     volatile long epoch = 1;
 
-    MasterCore(MasterConfig config, MasterState state, Journal journal) {
+    MasterCore(MasterConfig config, HealingConfig healing, MasterState state, Journal journal, MasterMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.state = state;
         this.journal = journal;
         this.leases = new LeaseManager(config.leaseMs());
+        this.healing = healing;
+        this.replication = new ReplicationMonitor(state.chunks(), servers, leases, placement,
+                healing.maxCopiesPerServer(), healing.copyTimeoutMs());
     }
 
     long epoch() {
@@ -86,8 +95,10 @@ public final class MasterCore {
     }
 
     void sync(long txid) throws GrainException {
+        long start = System.nanoTime();
         try {
             journal.sync(txid);
+            metrics.logSynced(System.nanoTime() - start);
         } catch (IOException e) {
             throw new JournalFailure(e);
         }

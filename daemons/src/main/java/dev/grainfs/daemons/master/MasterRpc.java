@@ -33,7 +33,9 @@ final class MasterRpc implements RpcHandler {
     private final AdminService admin;
     private final SafeMode safeMode;
     private final Committer committer;
+    private HealingService healing;
     private final ExecutorService workers;
+    private Exports exports = Exports.OPEN;
 
     MasterRpc(MasterCore core, NamespaceService namespace, ChunkService chunks, ServerService servers,
               AdminService admin, SafeMode safeMode, Committer committer, ExecutorService workers) {
@@ -45,6 +47,18 @@ final class MasterRpc implements RpcHandler {
         this.safeMode = safeMode;
         this.committer = committer;
         this.workers = workers;
+    }
+
+    /** Adds the self-healing admin requests (fsck). */
+    MasterRpc withHealing(HealingService h) {
+        this.healing = h;
+        return this;
+    }
+
+    /** Applies root squashing and the superuser group of {@code e} to every caller. */
+    MasterRpc withExports(Exports e) {
+        this.exports = e;
+        return this;
     }
 
     @Override
@@ -79,14 +93,17 @@ final class MasterRpc implements RpcHandler {
         }
     }
 
-    private static Permissions permissions(Request r) {
-        return new Permissions(r.hasCaller() ? r.getCaller() : Caller.getDefaultInstance());
+    /** The caller as the exports see it from this connection's address (root squashed, superuser group). */
+    private Permissions permissions(RpcCall call) {
+        Request r = call.request();
+        Caller c = exports.effective(call.channel().remoteAddress(), r.hasCaller() ? r.getCaller() : Caller.getDefaultInstance());
+        return new Permissions(c, exports.superuser(c));
     }
 
     private void serve(RpcCall call) {
         Request r = call.request();
         try {
-            call.reply(dispatch(permissions(r), r));
+            call.reply(dispatch(permissions(call), r));
         } catch (GrainException | RuntimeException e) {
             fail(call, e);
         }
@@ -99,7 +116,7 @@ final class MasterRpc implements RpcHandler {
         }
         MasterCore.Durable d;
         try {
-            d = mutation(permissions(r), r);
+            d = mutation(permissions(call), r);
         } catch (GrainException | RuntimeException e) {
             fail(call, e);
             return;
@@ -154,6 +171,7 @@ final class MasterRpc implements RpcHandler {
             case HEARTBEAT -> servers.heartbeat(r.getHeartbeat());
             case SAFE_MODE -> admin.safeMode(p, r.getSafeMode());
             case CHECKPOINT -> admin.checkpoint(p);
+            case FSCK -> healing.fsck(p, r.getFsck());
             default -> throw GrainException.of(StatusCode.ENOTSUP, "the master does not serve %s", r.getBodyCase());
         };
     }

@@ -41,10 +41,17 @@ import java.util.List;
  */
 final class NamespaceService {
     private static final int MAX_LIST_PAGE = 10_000;
+    private final TrashService trash;
     private final MasterCore core;
 
     NamespaceService(MasterCore core) {
+        this(core, null);
+    }
+
+    /** With a trash: deletions outside it move there instead (null = delete at once). */
+    NamespaceService(MasterCore core, TrashService trash) {
         this.core = core;
+        this.trash = trash;
     }
 
     private Inode resolve(Permissions p, String path, boolean followLast) throws GrainException {
@@ -272,7 +279,11 @@ final class NamespaceService {
                 throw GrainException.of(StatusCode.ENOTDIR, "%s: not a directory", r.getPath());
             }
             p.checkUnlink(par.dir(), victim, r.getPath());
-            txid = core.submit(op().setDelete(DeleteOp.newBuilder().setPath(r.getPath())).build()).txid();
+            if (trash != null && trash.keeps(victim)) {
+                txid = trash.moveToTrash(p, victim);
+            } else {
+                txid = core.submit(op().setDelete(DeleteOp.newBuilder().setPath(r.getPath())).build()).txid();
+            }
         } finally {
             core.lock.writeLock().unlock();
         }

@@ -13,13 +13,20 @@ public final class Permissions {
     public static final int EXEC = 1;
 
     private final Caller caller;
+    private final boolean superuser;
 
     public Permissions(Caller caller) {
+        this(caller, false);
+    }
+
+    /** {@code superuser}: a member of the configured superuser group, who may do what root may. */
+    public Permissions(Caller caller, boolean superuser) {
         this.caller = caller;
+        this.superuser = superuser;
     }
 
     public boolean isRoot() {
-        return caller.getUid() == 0;
+        return caller.getUid() == 0 || superuser;
     }
 
     public int uid() {

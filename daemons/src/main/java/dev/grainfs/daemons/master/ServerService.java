@@ -39,6 +39,10 @@ final class ServerService {
             throw GrainException.of(StatusCode.EINVAL, "register without server id or address");
         }
         long txid = -1;
+        if (r.getAddress().getPort() < 1 || r.getAddress().getPort() > 65535 || r.getAddress().getHost().isEmpty()) {
+            throw GrainException.of(StatusCode.EINVAL, "register: bad address %s:%d", r.getAddress().getHost(),
+                    r.getAddress().getPort());
+        }
         core.lock.writeLock().lock();
         try {
             ServerInfo existing = core.servers.byId(new ServerId(r.getAddress().getServerId()));
@@ -82,15 +86,16 @@ final class ServerService {
                 if (c != null && c.removeReplica(s.slot())) {
                     s.adjustChunkCount(-1);
                 }
+                core.replication.removed(h, s.slot());
             }
             for (long h : r.getCorruptList()) {
+                core.metrics.corruptReplicaReported();
                 ChunkInfo c = core.state.chunks().get(h);
-                if (c != null && c.removeReplica(s.slot())) {
-                    s.adjustChunkCount(-1);
-                    log.warn("chunkserver {} reports replica of chunk {} corrupt", s.id(), Long.toHexString(h));
-                }
-                if (c == null || c.replicas().length > 0) {
+                if (c == null) {
                     s.pendingDeletes().add(h);
+                } else {
+                    log.warn("chunkserver {} reports replica of chunk {} corrupt", s.id(), Long.toHexString(h));
+                    core.replication.markCorrupt(c, s); // deleted once a good copy replaced it
                 }
             }
             for (long h : r.getLeaseRenewalsList()) {
@@ -107,6 +112,8 @@ final class ServerService {
                 out.addDeleteChunks(it.next());
                 it.remove();
             }
+            core.replication.assign(now);
+            out.addAllReplicate(core.replication.drain(s.slot()));
         } finally {
             core.lock.writeLock().unlock();
         }
@@ -137,6 +144,15 @@ final class ServerService {
             core.deleteReplicaWhenDurable(s, rep.getHandle());
             return -1;
         }
+        if (rep.getVersion() == c.version() && !c.hasReplica(s.slot())
+                && core.leases.valid(c.handle(), core.monoMs()) != null) {
+            // took the version after its grant gave up on it (a late SetVersion): it is outside the
+            // lease's chain and missed the writes, so its bytes are not the chunk's
+            log.info("replica of chunk {} on {} joined during a lease it is not part of; deleting it",
+                    Long.toHexString(c.handle()), s.id());
+            s.pendingDeletes().add(rep.getHandle());
+            return -1;
+        }
         long txid = -1;
         if (rep.getVersion() > c.version()) {
             log.warn("chunk {}: {} reports version {} above the master's {}; adopting it",
@@ -165,6 +181,7 @@ final class ServerService {
                             now - s.lastHeartbeatMs());
                     forgetReplicas(s);
                     core.servers.markDead(s);
+                    core.metrics.serverDeclaredDead();
                 }
             }
         } finally {
@@ -175,6 +192,7 @@ final class ServerService {
     private void forgetReplicas(ServerInfo s) {
         int slot = s.slot();
         core.state.chunks().forEach(c -> c.removeReplica(slot));
+        core.replication.forgetServer(slot, core.monoMs());
         core.leases.revokeAll(slot);
     }
 }

@@ -80,6 +80,36 @@ class RoundTripTest {
     }
 
     @Test
+    void oneGibFileRoundTrips() throws Exception {
+        java.security.MessageDigest in = java.security.MessageDigest.getInstance("SHA-256");
+        java.security.MessageDigest out = java.security.MessageDigest.getInstance("SHA-256");
+        byte[] block = new byte[4 << 20];
+        Random r = new Random(1024);
+        long size = 1L << 30;
+        try (GrainFile f = client.create("/gib", CreateOptions.defaults().withChunkSize(64 << 20))) {
+            for (long off = 0; off < size; off += block.length) {
+                r.nextBytes(block);
+                in.update(block);
+                f.write(off, ByteBuffer.wrap(block));
+            }
+        }
+        assertEquals(size, client.stat("/gib").size());
+        assertEquals(16, client.stat("/gib").chunkCount());
+        try (GrainFile f = client.open("/gib", false)) {
+            ByteBuffer b = ByteBuffer.wrap(block);
+            long off = 0;
+            int n;
+            while ((n = f.read(off, b.clear())) > 0) {
+                out.update(block, 0, n);
+                off += n;
+            }
+            assertEquals(size, off);
+        }
+        assertArrayEquals(in.digest(), out.digest());
+        client.delete("/gib", false);
+    }
+
+    @Test
     void everyChunkHasThreeReplicasOnDisk() throws Exception {
         put(client, "/three", random(5 * (int) CHUNK, 7));
         long chunks = client.stat("/three").chunkCount();

@@ -35,7 +35,7 @@ class SafeModeTest {
     @Test
     void restartWaitsForReportsAndHoldsDeletionsBack() throws Exception {
         try (MiniCluster c = MiniCluster.builder(dir).master(m -> m.withChunkSize(1 << 20).withReplication(3)
-                .withSafeMode(new SafeModeConfig(1.0, 3, 1_000))).start()) {
+                .withSafeMode(new SafeModeConfig(1.0, 3, 1_000))).healing(h -> h.withTrashRetentionMs(0)).start()) {
             GrainClient client = c.client(cc -> cc.withRetryMs(300));
             write(client, "/keep", 100);
             write(client, "/orphan", 100);

@@ -3,8 +3,11 @@ package dev.grainfs.daemons.testing;
 import dev.grainfs.core.client.ClientConfig;
 import dev.grainfs.core.client.GrainClient;
 import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.daemons.chunkserver.ChunkServer;
 import dev.grainfs.daemons.chunkserver.ChunkServerConfig;
+import dev.grainfs.daemons.chunkserver.RepairConfig;
+import dev.grainfs.daemons.master.HealingConfig;
 import dev.grainfs.daemons.master.Master;
 import dev.grainfs.daemons.master.MasterConfig;
 import dev.grainfs.daemons.master.SafeModeConfig;
@@ -23,12 +26,22 @@ public final class MiniCluster implements AutoCloseable {
     private final Path base;
     private final MasterConfig masterConfig;
     private final UnaryOperator<ChunkServerConfig> csTweak;
+    private HealingConfig healing = HealingConfig.defaults();
+    private RepairConfig repair = RepairConfig.defaults();
+    private final boolean http;
+    private HostPort masterHttp;
+    private final List<HostPort> serverHttp = new ArrayList<>();
+    private final WireSecurity security;
+    private dev.grainfs.daemons.master.Exports exports = dev.grainfs.daemons.master.Exports.OPEN;
     private Master master;
     private HostPort masterAddress;
     private final List<ChunkServer> servers = new ArrayList<>();
     private final List<GrainClient> clients = new ArrayList<>();
 
-    private MiniCluster(Path base, MasterConfig masterConfig, UnaryOperator<ChunkServerConfig> csTweak) {
+    private MiniCluster(Path base, MasterConfig masterConfig, UnaryOperator<ChunkServerConfig> csTweak, boolean http,
+                        WireSecurity security) {
+        this.http = http;
+        this.security = security;
         this.base = base;
         this.masterConfig = masterConfig;
         this.csTweak = csTweak;
@@ -44,6 +57,11 @@ public final class MiniCluster implements AutoCloseable {
         private int chunkservers = 3;
         private UnaryOperator<MasterConfig> masterTweak = c -> c;
         private UnaryOperator<ChunkServerConfig> csTweak = c -> c;
+        private UnaryOperator<HealingConfig> healingTweak = c -> c;
+        private UnaryOperator<RepairConfig> repairTweak = c -> c;
+        private boolean http;
+        private WireSecurity security = WireSecurity.NONE;
+        private dev.grainfs.daemons.master.Exports exports = dev.grainfs.daemons.master.Exports.OPEN;
 
         Builder(Path base) {
             this.base = base;
@@ -59,8 +77,38 @@ public final class MiniCluster implements AutoCloseable {
             return this;
         }
 
+        /** Cluster key and TLS for every daemon and client of the cluster (default: none). */
+        public Builder security(WireSecurity s) {
+            this.security = s;
+            return this;
+        }
+
+        /** Export rules of the master (root squashing, superuser group). */
+        public Builder exports(dev.grainfs.daemons.master.Exports e) {
+            this.exports = e;
+            return this;
+        }
+
         public Builder chunkserver(UnaryOperator<ChunkServerConfig> t) {
             this.csTweak = t;
+            return this;
+        }
+
+        /** The master's self-healing settings (re-replication, trash). */
+        public Builder healing(UnaryOperator<HealingConfig> t) {
+            this.healingTweak = t;
+            return this;
+        }
+
+        /** The chunkservers' self-healing settings (copies, scrubber). */
+        public Builder repair(UnaryOperator<RepairConfig> t) {
+            this.repairTweak = t;
+            return this;
+        }
+
+        /** Every daemon also serves its status page and /metrics on a free HTTP port. */
+        public Builder http(boolean on) {
+            this.http = on;
             return this;
         }
 
@@ -68,7 +116,10 @@ public final class MiniCluster implements AutoCloseable {
             MasterConfig mc = masterTweak.apply(MasterConfig.defaults(base.resolve("master")).withPort(0)
                     .withHeartbeatMs(500).withDeadAfterMs(5_000)
                     .withSafeMode(new SafeModeConfig(SafeModeConfig.DEFAULT_THRESHOLD, 1, 300)));
-            MiniCluster c = new MiniCluster(base, mc, csTweak);
+            MiniCluster c = new MiniCluster(base, mc, csTweak, http, security);
+            c.healing = healingTweak.apply(HealingConfig.defaults());
+            c.repair = repairTweak.apply(RepairConfig.defaults());
+            c.exports = exports;
             c.startMaster();
             for (int i = 0; i < chunkservers; i++) {
                 c.addChunkServer();
@@ -80,8 +131,21 @@ public final class MiniCluster implements AutoCloseable {
 
     public void startMaster() throws IOException {
         MasterConfig mc = masterAddress == null ? masterConfig : masterConfig.withPort(masterAddress.port());
-        master = Master.open(mc);
+        master = Master.open(mc, healing, security, exports);
         masterAddress = master.start();
+        if (http) {
+            masterHttp = master.startHttp(masterHttp == null ? 0 : masterHttp.port());
+        }
+    }
+
+    /** The master's status page address (with {@link Builder#http}), or null. */
+    public HostPort masterHttp() {
+        return masterHttp;
+    }
+
+    /** Chunkserver {@code i}'s status page address (with {@link Builder#http}), or null. */
+    public HostPort chunkServerHttp(int i) {
+        return i < serverHttp.size() ? serverHttp.get(i) : null;
     }
 
     public void stopMaster() {
@@ -109,9 +173,15 @@ public final class MiniCluster implements AutoCloseable {
         Path dir = dataDir(i);
         Files.createDirectories(dir);
         ChunkServerConfig cfg = csTweak.apply(ChunkServerConfig.of(masterAddress, dir).withHeartbeatMs(500));
-        ChunkServer cs = new ChunkServer(cfg);
+        ChunkServer cs = new ChunkServer(cfg, repair, security);
         cs.start();
         servers.set(i, cs);
+        if (http) {
+            while (serverHttp.size() <= i) {
+                serverHttp.add(null);
+            }
+            serverHttp.set(i, cs.startHttp(0));
+        }
     }
 
     public void stopChunkServer(int i) {
@@ -148,9 +218,18 @@ public final class MiniCluster implements AutoCloseable {
     }
 
     public GrainClient client(UnaryOperator<ClientConfig> t) {
-        GrainClient c = GrainClient.connect(t.apply(ClientConfig.of(masterAddress).withRetryMs(5_000)));
+        return client(t, security);
+    }
+
+    /** A client with its own security settings (another key, none, ...). */
+    public GrainClient client(UnaryOperator<ClientConfig> t, WireSecurity s) {
+        GrainClient c = GrainClient.connect(t.apply(ClientConfig.of(masterAddress).withRetryMs(5_000)), s);
         clients.add(c);
         return c;
+    }
+
+    public WireSecurity security() {
+        return security;
     }
 
     @Override

@@ -32,7 +32,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class FileReader {
     private static final int LOCATION_BATCH = 64;
+    private static final long LOCATION_MAX_AGE_NS = 4 * 60_000_000_000L;
     private static final int MAX_ATTEMPTS = 4;
+    /** Random reads up to this size fetch only their own bytes. */
+    private static final int SMALL_READ = 128 << 10;
 
     private final ClientContext ctx;
     private final long inode;
@@ -84,6 +87,12 @@ final class FileReader {
         int want = (int) Math.min(dst.remaining(), knownSize - offset);
         boolean sequential = offset == nextSequential || offset == 0;
         long end = offset + want;
+        if (!sequential && want <= SMALL_READ && !pieces.containsKey(pieceStart(offset))) {
+            // a small random read: fetch just its bytes, not the whole piece around them
+            int n = readExact(offset, want, dst);
+            nextSequential = end;
+            return n;
+        }
         // start every piece this read needs, plus the read-ahead
         long first = pieceStart(offset);
         long aheadEnd = sequential ? Math.min(knownSize, end + (long) ctx.config().readAhead() * pieceBytes) : end;
@@ -112,6 +121,47 @@ final class FileReader {
         dst.position(dst.position() + done);
         nextSequential = end;
         dropPieces(pieceStart(end) == end ? end : pieceStart(end));
+        return done;
+    }
+
+    /** Reads exactly [offset, offset + want) with one request per chunk touched; holes read as zeros. */
+    private int readExact(long offset, int want, ByteBuffer dst) throws GrainException {
+        int done = 0;
+        while (done < want) {
+            long at = offset + done;
+            long idx = at / chunkSize;
+            int len = (int) Math.min(want - done, (idx + 1) * chunkSize - at);
+            ByteBuf data = null;
+            for (int attempt = 0; data == null; attempt++) {
+                try {
+                    ChunkLocation loc = location(idx);
+                    if (loc == null || loc.getReplicasCount() == 0) {
+                        data = Unpooled.EMPTY_BUFFER;
+                    } else {
+                        List<ServerAddress> order = new ArrayList<>(loc.getReplicasList());
+                        java.util.Collections.rotate(order, (int) ((seed + idx) % order.size()));
+                        data = attempt(loc, order, 0, at - idx * chunkSize, len).join();
+                    }
+                } catch (RuntimeException e) {
+                    if (attempt > 0) {
+                        throw GrainException.from(e);
+                    }
+                    locations.clear(); // stale locations: ask the master again once
+                    fetchedBatches.clear();
+                }
+            }
+            try {
+                int have = Math.min(len, data.readableBytes());
+                data.getBytes(data.readerIndex(), dst.slice(dst.position() + done, have));
+                for (int k = have; k < len; k++) {
+                    dst.put(dst.position() + done + k, (byte) 0);
+                }
+            } finally {
+                data.release();
+            }
+            done += len;
+        }
+        dst.position(dst.position() + done);
         return done;
     }
 
@@ -178,14 +228,16 @@ final class FileReader {
             return CompletableFuture.failedFuture(GrainException.of(StatusCode.EIO,
                     "chunk %d of inode %d: no live replica", idx, inode));
         }
+        // spread readers over the replicas, but read from this machine's own replica when there is one
         java.util.Collections.rotate(order, (int) ((seed + idx) % order.size()));
+        order.sort(java.util.Comparator.comparingInt(a -> LocalHosts.isLocal(a.getHost()) ? 0 : 1));
         return attempt(loc, order, 0, start - idx * chunkSize, len);
     }
 
     private CompletableFuture<ByteBuf> attempt(ChunkLocation loc, List<ServerAddress> order, int i, long off, int len) {
         ServerAddress a = order.get(i % order.size());
         Request req = Request.newBuilder().setReadChunk(ReadChunkRequest.newBuilder().setHandle(loc.getHandle())
-                .setVersion(loc.getVersion()).setOffset(off).setLength(len)).build();
+                .setVersion(loc.getVersion()).setOffset(off).setLength(len)).setChunkToken(loc.getToken()).build();
         return ctx.rpc().call(FileWriter.address(a), req, ctx.config().callTimeoutMs())
                 .handle((reply, err) -> {
                     if (err == null) {
@@ -216,7 +268,9 @@ final class FileReader {
 
     private ChunkLocation location(long idx) throws GrainException {
         long batch = idx / LOCATION_BATCH;
-        if (!fetchedBatches.containsKey(batch)) {
+        Long fetchedNs = fetchedBatches.get(batch);
+        // refetched well before the chunk access tokens in them expire
+        if (fetchedNs == null || System.nanoTime() - fetchedNs > LOCATION_MAX_AGE_NS) {
             GetLocationsResponse r = ctx.master().call(ctx.config().caller(), Request.newBuilder().setGetLocations(
                     GetLocationsRequest.newBuilder().setInode(inode).setFirstIndex(batch * LOCATION_BATCH)
                             .setCount(LOCATION_BATCH))).getLocations();

@@ -51,7 +51,8 @@ final class FileWriter {
     private long maxEnd;
     private boolean dirty;
 
-    record Lease(long index, long handle, long version, List<ServerAddress> replicas, long expiresNs) {
+    record Lease(long index, long handle, long version, List<ServerAddress> replicas, long expiresNs,
+                 com.google.protobuf.ByteString token) {
         ServerAddress primary() {
             return replicas.get(0);
         }
@@ -130,7 +131,7 @@ final class FileWriter {
             Lease l = lease(idx, null);
             List<ServerAddress> chain = l.replicas().subList(1, l.replicas().size());
             Request req = Request.newBuilder().setSyncChunk(SyncChunkRequest.newBuilder().setHandle(l.handle())
-                    .setVersion(l.version()).addAllChain(chain)).build();
+                    .setVersion(l.version()).addAllChain(chain)).setChunkToken(l.token()).build();
             try (Reply r = ctx.rpc().call(address(l.primary()), req, ctx.config().callTimeoutMs()).join()) {
                 unsyncedChunks.remove(idx);
             } catch (RuntimeException e) {
@@ -185,7 +186,7 @@ final class FileWriter {
         synchronized (this) {
             inflight++;
         }
-        CompletableFuture<Reply> f = ctx.rpc().call(address(l.primary()), Request.newBuilder().setWriteChunk(w).build(),
+        CompletableFuture<Reply> f = ctx.rpc().call(address(l.primary()), Request.newBuilder().setWriteChunk(w).setChunkToken(l.token()).build(),
                 p.data.retainedDuplicate(), ctx.config().callTimeoutMs());
         f.whenComplete((reply, err) -> {
             if (reply != null) {
@@ -323,7 +324,7 @@ final class FileWriter {
         }
         // renew well before the lease runs out (the primary's own clock has a margin too)
         long validNs = Math.max(1_000, resp.getLeaseMs() - 10_000) * 1_000_000L;
-        l = new Lease(idx, c.getHandle(), c.getVersion(), List.copyOf(c.getReplicasList()), now + validNs);
+        l = new Lease(idx, c.getHandle(), c.getVersion(), List.copyOf(c.getReplicasList()), now + validNs, c.getToken());
         leases.put(idx, l);
         return l;
     }

@@ -2,6 +2,7 @@ package dev.grainfs.core.client;
 
 import dev.grainfs.core.GrainException;
 import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.core.wire.RpcClient;
 import dev.grainfs.core.wire.proto.Attr;
 import dev.grainfs.core.wire.proto.Caller;
@@ -33,17 +34,22 @@ import java.util.List;
 public final class GrainClient implements AutoCloseable {
     private final ClientContext ctx;
 
-    private GrainClient(ClientConfig config) {
-        RpcClient rpc = new RpcClient("grainfs", Math.max(2, Runtime.getRuntime().availableProcessors()));
+    private GrainClient(ClientConfig config, WireSecurity security) {
+        RpcClient rpc = new RpcClient("grainfs", Math.max(2, Runtime.getRuntime().availableProcessors()), security);
         this.ctx = new ClientContext(config, rpc, new MasterClient(rpc, config));
     }
 
     public static GrainClient connect(ClientConfig config) {
-        return new GrainClient(config);
+        return new GrainClient(config, WireSecurity.NONE);
+    }
+
+    /** A client that proves the cluster key (and speaks TLS) as {@code security} says. */
+    public static GrainClient connect(ClientConfig config, WireSecurity security) {
+        return new GrainClient(config, security);
     }
 
     public static GrainClient connect(HostPort master) {
-        return new GrainClient(ClientConfig.of(master));
+        return new GrainClient(ClientConfig.of(master), WireSecurity.NONE);
     }
 
     public ClientConfig config() {
@@ -191,6 +197,34 @@ public final class GrainClient implements AutoCloseable {
         return utimes(me(), path, atimeNs, mtimeNs);
     }
 
+    /** chown of a symlink itself (lchown): a final symlink is not followed. -1 leaves one unchanged. */
+    public FileStat lchown(Caller c, String path, int uid, int gid) throws GrainException {
+        SetAttrRequest.Builder b = SetAttrRequest.newBuilder().setPath(path).setNoFollow(true);
+        if (uid >= 0) {
+            b.setUid(uid);
+        }
+        if (gid >= 0) {
+            b.setGid(gid);
+        }
+        return FileStat.of(attr(c, Request.newBuilder().setSetAttr(b)));
+    }
+
+    /** utimes without following a final symlink (utimensat with AT_SYMLINK_NOFOLLOW); same values as utimes. */
+    public FileStat lutimes(Caller c, String path, long atimeNs, long mtimeNs) throws GrainException {
+        SetAttrRequest.Builder b = SetAttrRequest.newBuilder().setPath(path).setNoFollow(true);
+        if (atimeNs == -2 && mtimeNs == -2) {
+            b.setTimesNow(true);
+        } else {
+            if (atimeNs >= 0) {
+                b.setAtimeNs(atimeNs);
+            }
+            if (mtimeNs >= 0) {
+                b.setMtimeNs(mtimeNs);
+            }
+        }
+        return FileStat.of(attr(c, Request.newBuilder().setSetAttr(b)));
+    }
+
     public FileStat setReplication(Caller c, String path, int replication) throws GrainException {
         return FileStat.of(attr(c, Request.newBuilder().setSetAttr(SetAttrRequest.newBuilder().setPath(path)
                 .setReplication(replication))));
@@ -218,6 +252,11 @@ public final class GrainClient implements AutoCloseable {
         StatFsResponse s = ctx.master().call(me(), Request.newBuilder().setStatfs(StatFsRequest.getDefaultInstance()))
                 .getStatfs();
         return new FsStats(s.getCapacity(), s.getUsed(), s.getFree(), s.getFiles(), s.getChunks(), s.getLiveServers());
+    }
+
+    /** Checks a subtree's chunks against the master's location map (the fsck admin request). */
+    public dev.grainfs.core.wire.proto.FsckResponse fsck(dev.grainfs.core.wire.proto.FsckRequest r) throws GrainException {
+        return ctx.master().call(me(), Request.newBuilder().setFsck(r)).getFsck();
     }
 
     /** Where a file's chunks are: index, handle, version and the live replicas (for stat --chunks and fsck). */

@@ -35,6 +35,7 @@ public final class GrainFile implements AutoCloseable {
     private final boolean writable;
     private final FileWriter writer;
     private final FileReader reader;
+    private final Attr openedAttr;
     private long committedSize;
     private boolean closed;
 
@@ -45,6 +46,7 @@ public final class GrainFile implements AutoCloseable {
         this.chunkSize = attr.getChunkSize();
         this.writable = writable;
         this.committedSize = attr.getSize();
+        this.openedAttr = attr;
         this.writer = writable ? new FileWriter(ctx, inode, chunkSize) : null;
         this.reader = new FileReader(ctx, inode, chunkSize, attr.getSize());
     }
@@ -59,6 +61,11 @@ public final class GrainFile implements AutoCloseable {
 
     public long chunkSize() {
         return chunkSize;
+    }
+
+    /** The file's attributes as the master answered the create or open (saves a stat right after). */
+    public FileStat openedStat() {
+        return FileStat.of(openedAttr);
     }
 
     /** The file's size as this handle sees it: what the master said plus what we wrote. */
@@ -118,7 +125,8 @@ public final class GrainFile implements AutoCloseable {
             List<ServerAddress> rs = lease.getChunk().getReplicasList();
             Request req = Request.newBuilder().setAppendRecord(AppendRecordRequest.newBuilder()
                     .setHandle(lease.getChunk().getHandle()).setVersion(lease.getChunk().getVersion())
-                    .addAllChain(rs.subList(1, rs.size())).setChunkSize(chunkSize)).build();
+                    .addAllChain(rs.subList(1, rs.size())).setChunkSize(chunkSize))
+                    .setChunkToken(lease.getChunk().getToken()).build();
             try (Reply r = ctx.rpc().call(FileWriter.address(rs.get(0)), req, Unpooled.wrappedBuffer(record.duplicate()),
                     ctx.config().callTimeoutMs()).join()) {
                 long off = idx * chunkSize + r.response().getAppendRecord().getOffset();
@@ -219,7 +227,8 @@ public final class GrainFile implements AutoCloseable {
             List<ServerAddress> rs = lease.getChunk().getReplicasList();
             Request req = Request.newBuilder().setWriteChunk(WriteChunkRequest.newBuilder()
                     .setHandle(lease.getChunk().getHandle()).setVersion(lease.getChunk().getVersion())
-                    .addAllChain(rs.subList(1, rs.size())).setSetLength(true).setTruncateTo(length)).build();
+                    .addAllChain(rs.subList(1, rs.size())).setSetLength(true).setTruncateTo(length))
+                    .setChunkToken(lease.getChunk().getToken()).build();
             try (Reply r = ctx.rpc().call(FileWriter.address(rs.get(0)), req, ctx.config().callTimeoutMs()).join()) {
                 return;
             } catch (RuntimeException e) {

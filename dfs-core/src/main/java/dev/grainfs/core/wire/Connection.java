@@ -26,6 +26,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private volatile Channel channel;
+    private volatile GrainException closeCause; // why the channel was closed, when we know better than "lost"
 
     private record Pending(CompletableFuture<Reply> future, ScheduledFuture<?> timeout) {
     }
@@ -53,7 +54,9 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         Channel ch = channel;
         if (ch == null || !ch.isActive()) {
             payload.release();
-            f.completeExceptionally(new GrainException(StatusCode.EIO, "not connected to " + peer, peer.toString()));
+            GrainException cause = closeCause;
+            f.completeExceptionally(cause != null ? cause
+                    : new GrainException(StatusCode.EIO, "not connected to " + peer, peer.toString()));
             return f;
         }
         long id = ids.incrementAndGet();
@@ -76,10 +79,11 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     }
 
     private void fail(long id, String why) {
+        GrainException cause = closeCause;
         Pending p = pending.remove(id);
         if (p != null) {
             p.timeout.cancel(false);
-            p.future.completeExceptionally(new GrainException(StatusCode.EIO, why, peer.toString()));
+            p.future.completeExceptionally(cause != null ? cause : new GrainException(StatusCode.EIO, why, peer.toString()));
         }
     }
 
@@ -120,6 +124,9 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof GrainException g) {
+            closeCause = g;
+        }
         ctx.close();
     }
 }

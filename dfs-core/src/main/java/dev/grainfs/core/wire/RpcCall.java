@@ -20,12 +20,20 @@ public final class RpcCall {
     private final Request request;
     private final ByteBuf payload;
     private final AtomicBoolean answered = new AtomicBoolean();
+    private final RpcObserver observer;
+    private final long startNs;
 
     RpcCall(Channel channel, long requestId, Request request, ByteBuf payload) {
+        this(channel, requestId, request, payload, RpcObserver.NONE);
+    }
+
+    RpcCall(Channel channel, long requestId, Request request, ByteBuf payload, RpcObserver observer) {
         this.channel = channel;
         this.requestId = requestId;
         this.request = request;
         this.payload = payload;
+        this.observer = observer;
+        this.startNs = observer == RpcObserver.NONE ? 0 : System.nanoTime();
     }
 
     public Request request() {
@@ -54,7 +62,11 @@ public final class RpcCall {
             data.release();
             throw new IllegalStateException("request " + requestId + " answered twice");
         }
-        send(channel, requestId, response.build(), data);
+        Response r = response.build();
+        send(channel, requestId, r, data);
+        if (observer != RpcObserver.NONE) {
+            observer.answered(request.getBodyCase(), r.getStatus(), System.nanoTime() - startNs);
+        }
     }
 
     public void fail(StatusCode status, String message) {

@@ -2,6 +2,7 @@ package dev.grainfs.core.wire;
 
 import dev.grainfs.core.GrainException;
 import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.core.wire.proto.Request;
 import dev.grainfs.core.wire.proto.StatusCode;
 import io.netty.bootstrap.Bootstrap;
@@ -20,19 +21,31 @@ import java.util.concurrent.ConcurrentHashMap;
  * Calls on remote GrainFS services: one multiplexed connection per peer, opened on first use and
  * reopened after it dies. Thread-safe; share one per process.
  *
- * Pipeline: FrameDecoder -> FrameEncoder -> Connection (matches answers to requests).
+ * Pipeline: [tls] -> [handshake] -> FrameDecoder -> FrameEncoder -> Connection (matches answers to
+ * requests); a connection is handed out only once {@link WireSecurity} has proved the peer.
  */
 public final class RpcClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final int connectTimeoutMs;
+    private final WireSecurity security;
     private final Map<HostPort, CompletableFuture<Connection>> connections = new ConcurrentHashMap<>();
 
     public RpcClient(String name, int threads) {
         this(Transports.group(threads, name + "-client"), true, 5_000);
     }
 
+    /** A client that proves {@code security}'s cluster key (and speaks TLS) to every peer. */
+    public RpcClient(String name, int threads, WireSecurity security) {
+        this(Transports.group(threads, name + "-client"), true, 5_000, security);
+    }
+
     public RpcClient(EventLoopGroup group, boolean ownsGroup, int connectTimeoutMs) {
+        this(group, ownsGroup, connectTimeoutMs, WireSecurity.NONE);
+    }
+
+    public RpcClient(EventLoopGroup group, boolean ownsGroup, int connectTimeoutMs, WireSecurity security) {
+        this.security = security;
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.connectTimeoutMs = connectTimeoutMs;
@@ -71,6 +84,8 @@ public final class RpcClient implements AutoCloseable {
     private CompletableFuture<Connection> connect(HostPort peer) {
         CompletableFuture<Connection> result = new CompletableFuture<>();
         Connection conn = new Connection(peer);
+        java.util.concurrent.atomic.AtomicReference<io.netty.util.concurrent.Future<Void>> secured =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .channel(Transports.socketChannel())
@@ -87,13 +102,22 @@ public final class RpcClient implements AutoCloseable {
                                 .addLast("frameDecoder", new FrameDecoder())
                                 .addLast("frameEncoder", new FrameEncoder())
                                 .addLast("connection", conn);
+                        secured.set(security.secureClient(ch, peer.host(), peer.port(), connectTimeoutMs));
                     }
                 });
         ChannelFuture cf = b.connect(peer.host(), peer.port());
         cf.addListener(done -> {
             if (done.isSuccess()) {
                 conn.attach(cf.channel());
-                result.complete(conn);
+                secured.get().addListener(s -> {
+                    if (s.isSuccess()) {
+                        result.complete(conn);
+                    } else {
+                        connections.remove(peer, result);
+                        cf.channel().close();
+                        result.completeExceptionally(GrainException.from(s.cause()));
+                    }
+                });
             } else {
                 connections.remove(peer, result);
                 result.completeExceptionally(new GrainException(StatusCode.EIO,

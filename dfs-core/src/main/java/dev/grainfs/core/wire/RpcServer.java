@@ -2,6 +2,7 @@ package dev.grainfs.core.wire;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.grainfs.core.id.HostPort;
+import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.core.wire.proto.Request;
 import dev.grainfs.core.wire.proto.Response;
 import dev.grainfs.core.wire.proto.StatusCode;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * A malformed frame closes only that connection; a malformed header gets EBADMSG; nothing a peer
  * sends can take the server down.
  *
- * Pipeline: FrameDecoder -> FrameEncoder -> Dispatcher (-> handler).
+ * Pipeline: [tls] -> [handshake] -> FrameDecoder -> FrameEncoder -> Dispatcher (-> handler);
+ * see {@link WireSecurity}.
  */
 public final class RpcServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
@@ -40,18 +42,36 @@ public final class RpcServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final int maxPayload;
+    private final WireSecurity security;
     private Channel serverChannel;
+    private volatile RpcObserver observer = RpcObserver.NONE;
 
     public RpcServer(String name, RpcHandler handler, int workerThreads) {
         this(name, handler, workerThreads, Frame.MAX_PAYLOAD_BYTES);
     }
 
     public RpcServer(String name, RpcHandler handler, int workerThreads, int maxPayload) {
+        this(name, handler, workerThreads, maxPayload, WireSecurity.NONE);
+    }
+
+    /** A server whose connections must first pass {@code security} (cluster key, TLS). */
+    public RpcServer(String name, RpcHandler handler, int workerThreads, WireSecurity security) {
+        this(name, handler, workerThreads, Frame.MAX_PAYLOAD_BYTES, security);
+    }
+
+    public RpcServer(String name, RpcHandler handler, int workerThreads, int maxPayload, WireSecurity security) {
+        this.security = security;
         this.name = name;
         this.handler = handler;
         this.boss = Transports.group(1, name + "-accept");
         this.workers = Transports.group(workerThreads, name + "-io");
         this.maxPayload = maxPayload;
+    }
+
+    /** Sets who is told of every answered request (metrics); call before {@link #start}. */
+    public RpcServer observer(RpcObserver o) {
+        this.observer = o == null ? RpcObserver.NONE : o;
+        return this;
     }
 
     /** Binds and starts serving; port 0 picks a free port. Returns the bound address. */
@@ -77,6 +97,7 @@ public final class RpcServer implements AutoCloseable {
                                 .addLast("frameDecoder", new FrameDecoder(maxPayload))
                                 .addLast("frameEncoder", new FrameEncoder())
                                 .addLast("dispatcher", new Dispatcher());
+                        security.secureServer(ch, name);
                     }
                 });
         try {
@@ -127,7 +148,7 @@ public final class RpcServer implements AutoCloseable {
                 reject(ctx, f.requestId(), "unknown or missing request type");
                 return;
             }
-            RpcCall call = new RpcCall(ctx.channel(), f.requestId(), req, f.payload());
+            RpcCall call = new RpcCall(ctx.channel(), f.requestId(), req, f.payload(), observer);
             try {
                 handler.handle(call);
             } catch (RuntimeException e) {

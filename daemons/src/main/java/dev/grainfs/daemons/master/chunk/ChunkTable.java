@@ -74,6 +74,25 @@ public final class ChunkTable {
         }
     }
 
+    /** Slots of the table, for walking it in slices ({@link #forEachInBuckets}) with the lock released between. */
+    public int buckets() {
+        return table.length;
+    }
+
+    /**
+     * Visits the chunks in slots [from, to). A table that grew or shifted entries since {@link #buckets}
+     * was read is walked in its new layout, so a sliced walk may miss or repeat a few chunks: fine for
+     * counts on a status page, not for anything that must see every chunk exactly once.
+     */
+    public void forEachInBuckets(int from, int to, Consumer<ChunkInfo> action) {
+        ChunkInfo[] t = table;
+        for (int b = from; b < Math.min(to, t.length); b++) {
+            if (t[b] != null) {
+                action.accept(t[b]);
+            }
+        }
+    }
+
     private void resize(int length) {
         ChunkInfo[] next = new ChunkInfo[length];
         for (ChunkInfo c : table) {

@@ -1,0 +1,51 @@
+package dev.grainfs.dist;
+
+import dev.grainfs.core.client.GrainClient;
+import dev.grainfs.fuse.FuseMount;
+import dev.grainfs.fuse.MountOptions;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "mount", description = "Mount the cluster as a local directory (FUSE); SIGTERM or fusermount -u unmounts.",
+        footer = {"", "Examples:", "  grainfs mount /mnt/grainfs",
+                "  grainfs --master 10.0.0.1:9500 mount /mnt/grainfs -o allow_other,ro"})
+final class MountCommand implements Callable<Integer> {
+    @ParentCommand
+    Main parent;
+    @Option(names = "--master", paramLabel = "HOST:PORT[,HOST:PORT]", description = "master address(es)")
+    String master;
+    @Option(names = "-o", paramLabel = "OPTIONS", description = "mount options: allow_other, ro, big_writes, "
+            + "max_write=N, max_read=N, attr_timeout=S, entry_timeout=S (see docs/mount.md)")
+    String options = "";
+    @Option(names = "--foreground", description = "accepted for compatibility: grainfs mount always stays in the foreground")
+    boolean foreground;
+    @Parameters(index = "0", paramLabel = "MOUNTPOINT")
+    Path mountpoint;
+
+    @Override
+    public Integer call() throws Exception {
+        Daemons.logInfo();
+        GrainClient client = GrainClient.connect(Main.clientConfig(master != null ? master : parent.master));
+        FuseMount mount = FuseMount.mount(client, mountpoint, MountOptions.parse(options));
+        Daemons.announce("mounted " + client.master() + " on " + mount.mountpoint());
+        Thread waiter = new Thread(() -> {
+            try {
+                mount.awaitUnmount(); // fusermount -u ends the FUSE loop
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            Daemons.wake();
+        }, "grainfs-mount-wait");
+        waiter.setDaemon(true);
+        waiter.start();
+        Daemons.runUntilStopped(() -> {
+            mount.close();
+            client.close();
+        });
+        return 0;
+    }
+}
