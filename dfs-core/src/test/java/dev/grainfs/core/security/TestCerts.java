@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** A throw-away CA and one node certificate signed by it, made with the openssl command. */
-record TestCerts(Path ca, Path cert, Path key) {
-    static TestCerts make(Path dir) throws IOException, InterruptedException {
+public record TestCerts(Path ca, Path cert, Path key) {
+    public static TestCerts make(Path dir) throws IOException, InterruptedException {
         run(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=grainfs-test-ca");
         run(dir, "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
@@ -16,7 +16,7 @@ record TestCerts(Path ca, Path cert, Path key) {
         return new TestCerts(dir.resolve("ca.pem"), dir.resolve("node.pem"), dir.resolve("node.key"));
     }
 
-    TlsFiles files() {
+    public TlsFiles files() {
         return new TlsFiles(cert, key, ca);
     }
 
