@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One client connection to one peer: many requests in flight, matched to answers by request id,
  * each with its own timeout. When the channel dies every pending call fails with EIO.
+ *
+ * <p>Timeouts are enforced by one sweep per connection every {@link #SWEEP_MS} rather than a timer
+ * per call: scheduling a timer from the caller's thread is a second hand-off to the event loop on
+ * every call, which costs about as much as the write itself on a metadata-heavy client.
  */
 final class Connection extends SimpleChannelInboundHandler<Frame> {
     private final HostPort peer;
@@ -28,7 +32,10 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     private volatile Channel channel;
     private volatile GrainException closeCause; // why the channel was closed, when we know better than "lost"
 
-    private record Pending(CompletableFuture<Reply> future, ScheduledFuture<?> timeout) {
+    /** How often calls past their deadline are failed; a timeout fires at most this late. */
+    static final long SWEEP_MS = 50;
+
+    private record Pending(CompletableFuture<Reply> future, long deadlineNanos, long timeoutMs, Request.BodyCase what) {
     }
 
     Connection(HostPort peer) {
@@ -38,6 +45,25 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
 
     void attach(Channel ch) {
         this.channel = ch;
+        ScheduledFuture<?> sweep = ch.eventLoop().scheduleWithFixedDelay(this::expire, SWEEP_MS, SWEEP_MS,
+                TimeUnit.MILLISECONDS);
+        ch.closeFuture().addListener(c -> sweep.cancel(false));
+    }
+
+    /** Fails the calls whose deadline has passed (event loop, every {@link #SWEEP_MS}). */
+    private void expire() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+            Pending p = e.getValue();
+            if (now - p.deadlineNanos >= 0 && pending.remove(e.getKey(), p)) {
+                p.future.completeExceptionally(new GrainException(StatusCode.ETIMEDOUT,
+                        p.what.name().toLowerCase() + " to " + peer + " timed out after " + p.timeoutMs + " ms",
+                        peer.toString()));
+            }
+        }
     }
 
     boolean isActive() {
@@ -60,15 +86,8 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
             return f;
         }
         long id = ids.incrementAndGet();
-        ScheduledFuture<?> t = ch.eventLoop().schedule(() -> {
-            Pending p = pending.remove(id);
-            if (p != null) {
-                p.future.completeExceptionally(new GrainException(StatusCode.ETIMEDOUT,
-                        request.getBodyCase().name().toLowerCase() + " to " + peer + " timed out after " + timeoutMs + " ms",
-                        peer.toString()));
-            }
-        }, timeoutMs, TimeUnit.MILLISECONDS);
-        pending.put(id, new Pending(f, t));
+        pending.put(id, new Pending(f, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), timeoutMs,
+                request.getBodyCase()));
         ByteBuf header = Messages.encode(ch.alloc(), request);
         ch.writeAndFlush(new Frame(Frame.REQUEST, id, header, payload)).addListener(w -> {
             if (!w.isSuccess()) {
@@ -82,7 +101,6 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         GrainException cause = closeCause;
         Pending p = pending.remove(id);
         if (p != null) {
-            p.timeout.cancel(false);
             p.future.completeExceptionally(cause != null ? cause : new GrainException(StatusCode.EIO, why, peer.toString()));
         }
     }
@@ -94,7 +112,6 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
             f.release(); // late answer to a call that already timed out
             return;
         }
-        p.timeout.cancel(false);
         Response r;
         try {
             r = Messages.parseResponse(f.header());
