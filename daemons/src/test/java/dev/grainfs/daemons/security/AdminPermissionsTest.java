@@ -46,6 +46,7 @@ class AdminPermissionsTest {
             try (GrainFile f = admin.create(ADMIN, "/private/under-replicated", CreateOptions.defaults())) {
                 f.write(0, ByteBuffer.wrap("one replica of two".getBytes()));
             }
+            admin.create(ADMIN, "/shared", CreateOptions.defaults().withMode(0644)).close();
             for (Caller who : List.of(ROOT, ALICE)) {
                 GrainClient user = c.client(cfg -> cfg.withCaller(who), key);
                 assertFalse(user.actsAsRoot(who), who.getUid() + " acts as root");
@@ -61,6 +62,8 @@ class AdminPermissionsTest {
                 assertEquals(0, sick.getFileListCount(), "but not the names below /private");
                 denied(() -> user.fsck(FsckRequest.newBuilder().setPath("/").setFiles(true).build()));
                 denied(() -> user.fsck(FsckRequest.newBuilder().setPath("/").setLocations(true).build()));
+                GrainException setrep = assertThrows(GrainException.class, () -> user.setReplication(who, "/shared", 1));
+                assertEquals(StatusCode.EPERM, setrep.status(), "setrep on another's file");
             }
             assertTrue(admin.actsAsRoot(ADMIN));
             try (MetadataAdmin a = MetadataAdmin.connect(admin.config(), key)) {
@@ -68,6 +71,7 @@ class AdminPermissionsTest {
                 assertFalse(a.safeModeLeave().on());
                 assertTrue(a.checkpoint() > 0);
             }
+            assertEquals(1, admin.setReplication(ADMIN, "/shared", 1).replication());
             FsckResponse named = admin.fsck(FsckRequest.newBuilder().setPath("/").setFiles(true).build());
             assertEquals("/private/under-replicated", named.getFileList(0).getPath());
         }
