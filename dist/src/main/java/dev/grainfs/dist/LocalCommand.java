@@ -72,7 +72,7 @@ final class LocalCommand implements Callable<Integer> {
         if (!noMount) {
             if (dev.grainfs.fuse.FuseMount.fuseAvailable()) {
                 Path mp = mount != null ? mount.toAbsolutePath() : base.resolve("mnt");
-                mountClient = dev.grainfs.core.client.GrainClient.connect(ClientConfig.of(addr));
+                mountClient = dev.grainfs.core.client.GrainClient.connect(ClientConfig.of(addr), sec);
                 mounted = dev.grainfs.fuse.FuseMount.mount(mountClient, mp, dev.grainfs.fuse.MountOptions.defaults());
             } else {
                 System.err.println("grainfs: FUSE is not available (apt-get install fuse libfuse2); not mounting");

@@ -12,7 +12,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "mount", description = "Mount the cluster as a local directory (FUSE); SIGTERM or fusermount -u unmounts.",
         footer = {"", "Examples:", "  grainfs mount /mnt/grainfs",
-                "  grainfs --master 10.0.0.1:9500 mount /mnt/grainfs -o allow_other,ro"})
+                "  grainfs --master 10.0.0.1:9500 mount /mnt/grainfs -o allow_other,ro",
+                "  grainfs mount --cluster-key /etc/grainfs/cluster.key /mnt/grainfs"})
 final class MountCommand implements Callable<Integer> {
     @ParentCommand
     Main parent;
@@ -25,11 +26,18 @@ final class MountCommand implements Callable<Integer> {
     boolean foreground;
     @Parameters(index = "0", paramLabel = "MOUNTPOINT")
     Path mountpoint;
+    @picocli.CommandLine.Mixin
+    SecurityOptions security = new SecurityOptions();
 
     @Override
     public Integer call() throws Exception {
         Daemons.logInfo();
-        GrainClient client = GrainClient.connect(Main.clientConfig(master != null ? master : parent.master));
+        GrainClient client = GrainClient.connect(Main.clientConfig(master != null ? master : parent.master),
+                security.resolveOver(parent));
+        if (!SecurityOptions.admitted(client)) {
+            client.close();
+            return 2;
+        }
         FuseMount mount = FuseMount.mount(client, mountpoint, MountOptions.parse(options));
         Daemons.announce("mounted " + client.master() + " on " + mount.mountpoint());
         Thread waiter = new Thread(() -> {

@@ -1,8 +1,12 @@
 package dev.grainfs.dist;
 
+import dev.grainfs.core.GrainException;
+import dev.grainfs.core.client.GrainClient;
 import dev.grainfs.core.security.ClusterKey;
 import dev.grainfs.core.security.TlsFiles;
 import dev.grainfs.core.security.WireSecurity;
+import dev.grainfs.core.wire.ConnectionLimits;
+import dev.grainfs.core.wire.proto.StatusCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The security flags every daemon takes (CLI.md, Security): the cluster key file — default
- * $GRAINFS_CLUSTER_KEY, then /etc/grainfs/cluster.key when it exists — and TLS PEM files.
+ * $GRAINFS_CLUSTER_KEY, then /etc/grainfs/cluster.key when it exists — TLS PEM files, and the
+ * connection limits per client.
  */
 final class SecurityOptions {
     static final Path SYSTEM_KEY = Path.of("/etc/grainfs/cluster.key");
@@ -24,9 +29,17 @@ final class SecurityOptions {
     Path tlsKey;
     @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM CA bundle: peers must present a certificate it signed")
     Path tlsCa;
+    @Option(names = "--max-connections-per-client", paramLabel = "N",
+            description = "connections one IP address may hold open to this daemon; default ${DEFAULT-VALUE}")
+    int maxPerClient = ConnectionLimits.DEFAULT_MAX_PER_PEER;
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "connections this daemon accepts in total; default ${DEFAULT-VALUE}")
+    int maxConnections = ConnectionLimits.DEFAULT_MAX_TOTAL;
 
+    /** A daemon's settings: key, TLS and the limits on what one client may hold. */
     WireSecurity resolve() throws IOException {
-        return resolve(clusterKey, tlsCert, tlsKey, tlsCa);
+        return resolve(clusterKey, tlsCert, tlsKey, tlsCa).withLimits(ConnectionLimits.defaults()
+                .withMaxPerPeer(maxPerClient).withMaxTotal(maxConnections));
     }
 
     /** Reads the key and TLS files named (or found by default); fails with a message naming the file. */
@@ -35,6 +48,29 @@ final class SecurityOptions {
         ClusterKey k = keyFile == null ? null : ClusterKey.load(keyFile);
         TlsFiles tls = cert == null && key == null && ca == null ? null : new TlsFiles(cert, key, ca);
         return WireSecurity.of(k, tls);
+    }
+
+    /** These flags when given, else the client flags before the command (`grainfs --cluster-key F mount ...`). */
+    WireSecurity resolveOver(Main parent) throws IOException {
+        return resolve(clusterKey != null ? clusterKey : parent.clusterKey == null ? null : Path.of(parent.clusterKey),
+                tlsCert != null ? tlsCert : parent.tlsCert, tlsKey != null ? tlsKey : parent.tlsKey,
+                tlsCa != null ? tlsCa : parent.tlsCa);
+    }
+
+    /**
+     * Asks the master once whether it lets this client in: a missing or wrong key is an error at
+     * start (one line on stderr, false); a master not up yet is not, the client retries later.
+     */
+    static boolean admitted(GrainClient client) {
+        try {
+            client.statfs();
+        } catch (GrainException e) {
+            if (e.status() == StatusCode.EAUTH) {
+                System.err.println("grainfs: " + e.getMessage());
+                return false;
+            }
+        }
+        return true;
     }
 
     static Path keyFile(Path flag) {

@@ -53,6 +53,11 @@ public final class CliContext implements AutoCloseable {
         this.security = s;
     }
 
+    /** What connections besides {@link #client()} (admin calls) must use too. */
+    public synchronized WireSecurity security() {
+        return security;
+    }
+
     public ClientConfig config() {
         return config;
     }

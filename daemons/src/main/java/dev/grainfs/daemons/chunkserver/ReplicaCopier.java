@@ -1,5 +1,6 @@
 package dev.grainfs.daemons.chunkserver;
 
+import com.google.protobuf.ByteString;
 import dev.grainfs.core.GrainException;
 import dev.grainfs.core.id.HostPort;
 import dev.grainfs.core.wire.Reply;
@@ -113,7 +114,7 @@ final class ReplicaCopier implements AutoCloseable {
                 store.create(h, 0);
                 return null;
             });
-            long length = transfer(h, v, src);
+            long length = transfer(h, v, src, c.getToken());
             onStripe(h, () -> {
                 store.sync(h);
                 store.raw().verify(h);
@@ -144,9 +145,9 @@ final class ReplicaCopier implements AutoCloseable {
     }
 
     /** Streams the replica from {@code src}; returns its length. */
-    private long transfer(long h, long v, HostPort src) throws Exception {
+    private long transfer(long h, long v, HostPort src, ByteString token) throws Exception {
         throttle.acquire(PIECE);
-        CompletableFuture<Reply> next = read(src, h, v, 0);
+        CompletableFuture<Reply> next = read(src, h, v, 0, token);
         long off = 0;
         while (true) {
             long length;
@@ -157,7 +158,7 @@ final class ReplicaCopier implements AutoCloseable {
                 more = n > 0 && off + n < length;
                 if (more) {
                     throttle.acquire(PIECE);
-                    next = read(src, h, v, off + n);
+                    next = read(src, h, v, off + n, token);
                 }
                 if (n > 0) {
                     long at = off;
@@ -177,9 +178,10 @@ final class ReplicaCopier implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Reply> read(HostPort src, long h, long v, long off) {
+    /** {@code token} is the master's READ token from the command (empty without a cluster key). */
+    private CompletableFuture<Reply> read(HostPort src, long h, long v, long off, ByteString token) {
         return peers.call(src, Request.newBuilder().setReadChunk(ReadChunkRequest.newBuilder().setHandle(h)
-                .setVersion(v).setOffset(off).setLength(PIECE)).build(), READ_TIMEOUT_MS);
+                .setVersion(v).setOffset(off).setLength(PIECE)).setChunkToken(token).build(), READ_TIMEOUT_MS);
     }
 
     @FunctionalInterface

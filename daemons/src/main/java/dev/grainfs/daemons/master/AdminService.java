@@ -10,7 +10,7 @@ import java.io.IOException;
 
 /**
  * Operator requests about the master's metadata: safe mode get/enter/leave and "checkpoint now".
- * Changing anything needs root; anyone may look.
+ * Changing anything needs the superuser ({@link Permissions#requireSuperuser}); anyone may look.
  */
 final class AdminService {
     /** Writes a checkpoint now and returns the txid it covers (Master.checkpoint). */
@@ -30,11 +30,11 @@ final class AdminService {
         SafeMode.Status s = switch (r.getAction()) {
             case SAFE_MODE_GET -> safeMode.status();
             case SAFE_MODE_ENTER -> {
-                requireRoot(p, "safemode enter");
+                p.requireSuperuser("safemode enter");
                 yield safeMode.enter();
             }
             case SAFE_MODE_LEAVE -> {
-                requireRoot(p, "safemode leave");
+                p.requireSuperuser("safemode leave");
                 yield safeMode.leave();
             }
             case UNRECOGNIZED -> throw GrainException.of(StatusCode.EINVAL, "unknown safe mode action");
@@ -45,18 +45,12 @@ final class AdminService {
     }
 
     Response.Builder checkpoint(Permissions p) throws GrainException {
-        requireRoot(p, "checkpoint");
+        p.requireSuperuser("checkpoint");
         try {
             return Response.newBuilder().setCheckpoint(CheckpointResponse.newBuilder()
                     .setTxid(checkpointer.checkpoint()));
         } catch (IOException e) {
             throw GrainException.of(StatusCode.EIO, "checkpoint failed: %s", e.getMessage());
-        }
-    }
-
-    private static void requireRoot(Permissions p, String what) throws GrainException {
-        if (!p.isRoot()) {
-            throw GrainException.of(StatusCode.EPERM, "%s: only root may do this", what);
         }
     }
 }

@@ -65,10 +65,19 @@ final class HealingService {
         return Math.max(100, Math.min(60_000, core.healing.trashRetentionMs() / 10));
     }
 
+    /**
+     * The verdict and counts are anyone's to ask (df-like numbers, no names); the listings name every
+     * file and server, also below directories the caller may not search, so they need the superuser,
+     * and others get the unhealthy files' count but not their names.
+     */
     Response.Builder fsck(Permissions p, FsckRequest r) throws GrainException {
+        if (r.getFiles() || r.getChunks() || r.getLocations()) {
+            p.requireSuperuser("fsck --files/--chunks/--locations");
+        }
         core.lock.readLock().lock();
         try {
-            return Response.newBuilder().setFsck(Fsck.run(core.state, core.servers, core.replication, r));
+            var out = Fsck.run(core.state, core.servers, core.replication, r);
+            return Response.newBuilder().setFsck(p.isRoot() ? out : out.clearFileList());
         } finally {
             core.lock.readLock().unlock();
         }

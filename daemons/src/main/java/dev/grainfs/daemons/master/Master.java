@@ -81,12 +81,12 @@ public final class Master implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(32, daemon("master-worker"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon("master-timer"));
         this.safeMode = new SafeMode(core, config.safeMode());
-        this.servers = new ServerService(core, safeMode);
+        ChunkTokens tokens = security.key() == null ? null : new ChunkTokens(security.key());
+        this.servers = new ServerService(core, safeMode, tokens);
         TrashService trash = new TrashService(core);
         this.healing = new HealingService(core, trash).holdWhile(safeMode::isOn);
         NamespaceService namespace = new NamespaceService(core, trash);
-        ChunkService chunks = new ChunkService(core, rpc, safeMode,
-                security.key() == null ? null : new ChunkTokens(security.key()));
+        ChunkService chunks = new ChunkService(core, rpc, safeMode, tokens);
         AdminService admin = new AdminService(safeMode, this::checkpoint);
         this.committer = new Committer(storage);
         this.server = new RpcServer("master", new MasterRpc(core, namespace, chunks, servers, admin, safeMode,

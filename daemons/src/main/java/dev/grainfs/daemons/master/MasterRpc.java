@@ -163,7 +163,7 @@ final class MasterRpc implements RpcHandler {
             case STAT -> namespace.stat(p, r.getStat().getPath(), r.getStat().getNoFollow());
             case LIST -> namespace.list(p, r.getList());
             case READLINK -> namespace.readlink(p, r.getReadlink().getPath());
-            case STATFS -> namespace.statfs();
+            case STATFS -> namespace.statfs(p);
             case GET_LOCATIONS -> chunks.locations(p, r.getGetLocations());
             case GET_WRITE_LEASE -> chunks.writeLease(p, r.getGetWriteLease());
             case REPORT_BAD_REPLICA -> chunks.reportBadReplica(r.getReportBadReplica());

@@ -118,7 +118,8 @@ final class NamespaceService {
         }
     }
 
-    Response.Builder statfs() {
+    /** Capacity and counts, and who the master takes {@code p} for (a mount learns whether it is squashed). */
+    Response.Builder statfs(Permissions p) {
         core.lock.readLock().lock();
         try {
             long cap = 0;
@@ -133,7 +134,7 @@ final class NamespaceService {
             }
             return Response.newBuilder().setStatfs(StatFsResponse.newBuilder().setCapacity(cap).setUsed(used)
                     .setFree(free).setFiles(core.state.tree().inodeCount()).setChunks(core.state.chunks().size())
-                    .setLiveServers(live));
+                    .setLiveServers(live).setCaller(p.caller()).setSuperuser(p.isRoot()));
         } finally {
             core.lock.readLock().unlock();
         }

@@ -25,8 +25,27 @@ public final class Permissions {
         this.superuser = superuser;
     }
 
+    /** The caller after the exports (root squashed to the anonymous user). */
+    public Caller caller() {
+        return caller;
+    }
+
     public boolean isRoot() {
         return caller.getUid() == 0 || superuser;
+    }
+
+    /**
+     * Admin operations that change cluster state (safe mode, checkpoint, and every admin request
+     * added later: balance, decommission, setrep on others' files, failover) call this first:
+     * only root from a host the exports do not squash, or the superuser group, passes.
+     *
+     * @param what the operation as the operator typed it, for the error ("safemode enter")
+     * @throws GrainException EPERM for everyone else
+     */
+    public void requireSuperuser(String what) throws GrainException {
+        if (!isRoot()) {
+            throw GrainException.of(StatusCode.EPERM, "%s: only root or the superuser group may do this", what);
+        }
     }
 
     public int uid() {

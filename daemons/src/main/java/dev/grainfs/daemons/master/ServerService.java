@@ -2,11 +2,13 @@ package dev.grainfs.daemons.master;
 
 import dev.grainfs.core.id.HostPort;
 import dev.grainfs.core.id.ServerId;
+import dev.grainfs.core.security.ChunkTokens;
 import dev.grainfs.core.wire.proto.HeartbeatRequest;
 import dev.grainfs.core.wire.proto.HeartbeatResponse;
 import dev.grainfs.core.wire.proto.RegisterRequest;
 import dev.grainfs.core.wire.proto.RegisterResponse;
 import dev.grainfs.core.wire.proto.ReplicaReport;
+import dev.grainfs.core.wire.proto.ReplicateCommand;
 import dev.grainfs.core.wire.proto.Response;
 import dev.grainfs.core.GrainException;
 import dev.grainfs.core.wire.proto.StatusCode;
@@ -28,10 +30,13 @@ final class ServerService {
 
     private final MasterCore core;
     private final SafeMode safeMode;
+    private final ChunkTokens tokens;
 
-    ServerService(MasterCore core, SafeMode safeMode) {
+    /** {@code tokens} is null in a cluster without a key. */
+    ServerService(MasterCore core, SafeMode safeMode, ChunkTokens tokens) {
         this.core = core;
         this.safeMode = safeMode;
+        this.tokens = tokens;
     }
 
     Response.Builder register(RegisterRequest r) throws GrainException {
@@ -113,7 +118,9 @@ final class ServerService {
                 it.remove();
             }
             core.replication.assign(now);
-            out.addAllReplicate(core.replication.drain(s.slot()));
+            for (ReplicateCommand c : core.replication.drain(s.slot())) {
+                out.addReplicate(withToken(c));
+            }
         } finally {
             core.lock.writeLock().unlock();
         }
@@ -121,6 +128,14 @@ final class ServerService {
             core.sync(txid);
         }
         return Response.newBuilder().setHeartbeat(out);
+    }
+
+    /**
+     * The target reads the chunk from its source like any client, so in a keyed cluster it needs a
+     * READ token; minted as the command leaves (not when queued) so it is fresh for the whole copy.
+     */
+    private ReplicateCommand withToken(ReplicateCommand c) {
+        return tokens == null ? c : c.toBuilder().setToken(tokens.mint(c.getHandle(), ChunkTokens.Access.READ)).build();
     }
 
     /**

@@ -254,6 +254,15 @@ public final class GrainClient implements AutoCloseable {
         return new FsStats(s.getCapacity(), s.getUsed(), s.getFree(), s.getFiles(), s.getChunks(), s.getLiveServers());
     }
 
+    /**
+     * Whether the master lets {@code c} do what root may: false for a root-squashed client host or
+     * an ordinary user, true for root elsewhere and the superuser group.
+     */
+    public boolean actsAsRoot(Caller c) throws GrainException {
+        return ctx.master().call(c, Request.newBuilder().setStatfs(StatFsRequest.getDefaultInstance())).getStatfs()
+                .getSuperuser();
+    }
+
     /** Checks a subtree's chunks against the master's location map (the fsck admin request). */
     public dev.grainfs.core.wire.proto.FsckResponse fsck(dev.grainfs.core.wire.proto.FsckRequest r) throws GrainException {
         return ctx.master().call(me(), Request.newBuilder().setFsck(r)).getFsck();

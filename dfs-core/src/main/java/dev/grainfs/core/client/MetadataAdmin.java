@@ -1,6 +1,7 @@
 package dev.grainfs.core.client;
 
 import dev.grainfs.core.GrainException;
+import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.core.wire.RpcClient;
 import dev.grainfs.core.wire.proto.CheckpointRequest;
 import dev.grainfs.core.wire.proto.Request;
@@ -22,14 +23,19 @@ public final class MetadataAdmin implements AutoCloseable {
                                  String line) {
     }
 
-    private MetadataAdmin(ClientConfig config) {
+    private MetadataAdmin(ClientConfig config, WireSecurity security) {
         this.config = config;
-        this.rpc = new RpcClient("grainfs-admin", 1);
+        this.rpc = new RpcClient("grainfs-admin", 1, security);
         this.master = new MasterClient(rpc, config);
     }
 
     public static MetadataAdmin connect(ClientConfig config) {
-        return new MetadataAdmin(config);
+        return connect(config, WireSecurity.NONE);
+    }
+
+    /** With the cluster key (and TLS) of a keyed cluster. */
+    public static MetadataAdmin connect(ClientConfig config, WireSecurity security) {
+        return new MetadataAdmin(config, security);
     }
 
     public SafeModeStatus safeModeGet() throws GrainException {

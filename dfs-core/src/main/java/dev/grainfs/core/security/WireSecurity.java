@@ -1,5 +1,6 @@
 package dev.grainfs.core.security;
 
+import dev.grainfs.core.wire.ConnectionLimits;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslContext;
@@ -20,29 +21,42 @@ import java.io.IOException;
  */
 public final class WireSecurity {
     /** No key, no TLS: accepts any peer (a local try-out; the daemons say so in their log). */
-    public static final WireSecurity NONE = new WireSecurity(null, null, null);
+    public static final WireSecurity NONE = new WireSecurity(null, null, null, ConnectionLimits.defaults());
     public static final long HANDSHAKE_TIMEOUT_MS = 10_000;
 
     private final ClusterKey key;
     private final SslContext serverTls;
     private final SslContext clientTls;
+    private final ConnectionLimits limits;
 
-    private WireSecurity(ClusterKey key, SslContext serverTls, SslContext clientTls) {
+    private WireSecurity(ClusterKey key, SslContext serverTls, SslContext clientTls, ConnectionLimits limits) {
         this.key = key;
         this.serverTls = serverTls;
         this.clientTls = clientTls;
+        this.limits = limits;
+    }
+
+    /** The same, with what one client may take of a server this process runs. */
+    public WireSecurity withLimits(ConnectionLimits l) {
+        return new WireSecurity(key, serverTls, clientTls, l);
+    }
+
+    /** Connection and in-flight limits of servers using this (defaults unless set). */
+    public ConnectionLimits limits() {
+        return limits;
     }
 
     /** {@code key} and {@code tls} may each be null. A client-only process may give TLS without cert. */
     public static WireSecurity of(ClusterKey key, TlsFiles tls) throws IOException {
         if (tls == null) {
-            return new WireSecurity(key, null, null);
+            return new WireSecurity(key, null, null, ConnectionLimits.defaults());
         }
-        return new WireSecurity(key, tls.cert() == null ? null : tls.serverContext(), tls.clientContext());
+        return new WireSecurity(key, tls.cert() == null ? null : tls.serverContext(), tls.clientContext(),
+                ConnectionLimits.defaults());
     }
 
     public static WireSecurity of(ClusterKey key) {
-        return new WireSecurity(key, null, null);
+        return new WireSecurity(key, null, null, ConnectionLimits.defaults());
     }
 
     /** The cluster key, or null when this process runs without one. */

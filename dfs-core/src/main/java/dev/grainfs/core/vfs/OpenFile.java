@@ -3,6 +3,7 @@ package dev.grainfs.core.vfs;
 import dev.grainfs.core.GrainException;
 import dev.grainfs.core.client.FileStat;
 import dev.grainfs.core.client.GrainFile;
+import dev.grainfs.core.wire.proto.Caller;
 import java.nio.ByteBuffer;
 
 /**
@@ -25,12 +26,19 @@ final class OpenFile {
     private volatile long dirtySinceNs;
     /** Permission bits to set once the last handle closes (-1 = none); see Vfs#create. */
     private volatile int modeOnClose = -1;
+    private final Caller io;
 
-    OpenFile(GrainFile file, String path) {
+    /** {@code io}: the identity the file was opened with, used again for its follow-up calls. */
+    OpenFile(GrainFile file, String path, Caller io) {
         this.file = file;
+        this.io = io;
         this.inode = file.inode();
         this.path = path;
         this.size = file.size();
+    }
+
+    Caller io() {
+        return io;
     }
 
     long inode() {

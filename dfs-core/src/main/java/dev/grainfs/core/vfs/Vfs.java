@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * the master never sees, open and access, are checked here from stat and the caller.
  *
  * Open files: every handle on one inode shares one {@link GrainFile}, opened with the mount's own
- * identity once the open was allowed (POSIX checks permission at open, not at each write). A
+ * identity once the open was allowed (POSIX checks permission at open, not at each write) when
+ * the master lets the mount act as root; on a root-squashed host (or a mount run by a user) it
+ * is opened as the first opener instead, so the mount gets exactly what its users may. A
  * handle's writes are buffered in it; flush (every close) puts them on all replicas and tells the
  * master the size, so another client that opens the file afterwards sees every byte.
  *
@@ -36,6 +38,8 @@ public final class Vfs implements AutoCloseable {
     private final AttrCache attrs;
     private final HandleTable<OpenFile> files = new HandleTable<>();
     private final StatAhead statAhead;
+    /** Whether the master lets {@link #self} act as root; null until asked (see {@link #ioCaller}). */
+    private volatile Boolean selfActsAsRoot;
 
     public Vfs(GrainClient client, VfsConfig config) {
         this.client = client;
@@ -79,7 +83,7 @@ public final class Vfs implements AutoCloseable {
         OpenFile of = handle(fh);
         FileStat st = attrs.get(of.path());
         if (st == null || st.inode() != of.inode()) {
-            st = client.lstat(self, of.path());
+            st = client.lstat(of.io(), of.path());
             attrs.put(of.path(), st);
         }
         return of.overlay(st);
@@ -146,7 +150,7 @@ public final class Vfs implements AutoCloseable {
         }
         for (OpenFile of : files.values()) {
             if (VfsPaths.isWithin(of.path(), src)) {
-                of.movedTo(VfsPaths.moved(of.path(), src, dst), p -> client.open(self, p, true));
+                of.movedTo(VfsPaths.moved(of.path(), src, dst), p -> client.open(of.io(), p, true));
             }
         }
     }
@@ -233,8 +237,10 @@ public final class Vfs implements AutoCloseable {
         checkWritable();
         OpenFlags f = OpenFlags.of(flags);
         int perm = mode & 07777;
+        boolean asRoot = mountActsAsRoot();
+        Caller io = asRoot ? self : c;
         // a mount that is not root writes as the caller, so it needs owner-write until the last close
-        boolean deferMode = self.getUid() != 0 && (perm & 0200) == 0;
+        boolean deferMode = !asRoot && (perm & 0200) == 0;
         CreateOptions o = CreateOptions.defaults().withMode(deferMode ? perm | 0200 : perm)
                 .exclusive(f.exclusive()).truncate(f.truncate());
         GrainFile g = client.create(c, path, o);
@@ -243,12 +249,12 @@ public final class Vfs implements AutoCloseable {
         if (perm == 0 && !deferMode && st.mode() != 0) {
             st = client.chmod(c, path, 0); // the master reads mode 0 as "default"
         }
-        if (self.getUid() == 0 && !c.equals(self)) {
+        if (asRoot && !c.equals(self)) {
             g.close();
-            g = client.open(self, path, true);
+            g = client.open(io, path, true);
         }
         attrs.put(path, st); // libfuse asks for the attributes right after create
-        HandleTable.Added<OpenFile> a = adopt(g, path);
+        HandleTable.Added<OpenFile> a = adopt(g, path, io);
         if (f.truncate() && !a.candidateKept()) {
             a.value().truncate(0); // already open here: cut through the open file so its caches agree
         }
@@ -268,7 +274,8 @@ public final class Vfs implements AutoCloseable {
         require(Access.allowed(st, c, f.accessMask()), StatusCode.EACCES, path);
         Long fh = files.share(st.inode());
         if (fh == null) {
-            GrainFile g = client.open(self.getUid() == 0 ? self : c, path, true);
+            Caller io = ioCaller(c);
+            GrainFile g = client.open(io, path, true);
             if (g.inode() != st.inode()) { // replaced since it was cached: check the file that opened
                 attrs.invalidate(path);
                 FileStat fresh = client.lstat(c, path);
@@ -279,7 +286,7 @@ public final class Vfs implements AutoCloseable {
                 }
             }
             attrs.put(path, g.openedStat()); // fresh at every first open: close-to-open
-            fh = adopt(g, path).fh();
+            fh = adopt(g, path, io).fh();
         }
         if (f.truncate()) {
             handle(fh).truncate(0);
@@ -339,7 +346,7 @@ public final class Vfs implements AutoCloseable {
             }
         }
         if (of.modeOnClose() >= 0) {
-            remember(of.path(), () -> client.chmod(self, of.path(), of.modeOnClose()));
+            remember(of.path(), () -> client.chmod(of.io(), of.path(), of.modeOnClose()));
         }
     }
 
@@ -362,8 +369,33 @@ public final class Vfs implements AutoCloseable {
 
     // ---------------------------------------------------------------- helpers
 
-    private HandleTable.Added<OpenFile> adopt(GrainFile g, String path) throws GrainException {
-        HandleTable.Added<OpenFile> a = files.add(g.inode(), new OpenFile(g, path));
+    /**
+     * Who an open file's I/O runs as: the mount itself when the master lets it act as root (asked
+     * once; a mount run by a user never does), else the opener, so root squashing holds on the data
+     * path too.
+     */
+    private Caller ioCaller(Caller opener) {
+        return mountActsAsRoot() ? self : opener;
+    }
+
+    private boolean mountActsAsRoot() {
+        Boolean asRoot = selfActsAsRoot;
+        if (asRoot == null) {
+            try {
+                asRoot = self.getUid() == 0 && client.actsAsRoot(self);
+            } catch (GrainException e) {
+                return false; // master unreachable: ask again at the next open
+            }
+            selfActsAsRoot = asRoot;
+            if (!asRoot && self.getUid() == 0) {
+                log.info("the master squashes this host's root: files are read and written as their openers");
+            }
+        }
+        return asRoot;
+    }
+
+    private HandleTable.Added<OpenFile> adopt(GrainFile g, String path, Caller io) throws GrainException {
+        HandleTable.Added<OpenFile> a = files.add(g.inode(), new OpenFile(g, path, io));
         if (!a.candidateKept()) {
             g.close(); // another open of the same inode won the race
         }

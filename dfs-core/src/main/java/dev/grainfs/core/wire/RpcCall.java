@@ -22,17 +22,25 @@ public final class RpcCall {
     private final AtomicBoolean answered = new AtomicBoolean();
     private final RpcObserver observer;
     private final long startNs;
+    private final Runnable onAnswered;
 
     RpcCall(Channel channel, long requestId, Request request, ByteBuf payload) {
         this(channel, requestId, request, payload, RpcObserver.NONE);
     }
 
     RpcCall(Channel channel, long requestId, Request request, ByteBuf payload, RpcObserver observer) {
+        this(channel, requestId, request, payload, observer, null);
+    }
+
+    /** {@code onAnswered} (may be null) runs once the answer is sent: the server's in-flight accounting. */
+    RpcCall(Channel channel, long requestId, Request request, ByteBuf payload, RpcObserver observer,
+            Runnable onAnswered) {
         this.channel = channel;
         this.requestId = requestId;
         this.request = request;
         this.payload = payload;
         this.observer = observer;
+        this.onAnswered = onAnswered;
         this.startNs = observer == RpcObserver.NONE ? 0 : System.nanoTime();
     }
 
@@ -64,6 +72,9 @@ public final class RpcCall {
         }
         Response r = response.build();
         send(channel, requestId, r, data);
+        if (onAnswered != null) {
+            onAnswered.run();
+        }
         if (observer != RpcObserver.NONE) {
             observer.answered(request.getBodyCase(), r.getStatus(), System.nanoTime() - startNs);
         }

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Accepts connections and hands each decoded request to an {@link RpcHandler}.
  * A malformed frame closes only that connection; a malformed header gets EBADMSG; nothing a peer
- * sends can take the server down.
+ * sends can take the server down, and what one peer address can make it hold (connections,
+ * unanswered requests, unread answers) is bounded by the {@link ConnectionLimits} of its
+ * {@link WireSecurity} (see {@link PeerGate}).
  *
  * Pipeline: [tls] -> [handshake] -> FrameDecoder -> FrameEncoder -> Dispatcher (-> handler);
  * see {@link WireSecurity}.
@@ -43,6 +46,7 @@ public final class RpcServer implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final int maxPayload;
     private final WireSecurity security;
+    private final PeerGate gate;
     private Channel serverChannel;
     private volatile RpcObserver observer = RpcObserver.NONE;
 
@@ -66,6 +70,7 @@ public final class RpcServer implements AutoCloseable {
         this.boss = Transports.group(1, name + "-accept");
         this.workers = Transports.group(workerThreads, name + "-io");
         this.maxPayload = maxPayload;
+        this.gate = new PeerGate(name, security.limits());
     }
 
     /** Sets who is told of every answered request (metrics); call before {@link #start}. */
@@ -86,9 +91,16 @@ public final class RpcServer implements AutoCloseable {
                 .childOption(ChannelOption.SO_RCVBUF, Transports.SOCKET_BUFFER)
                 .childOption(ChannelOption.SO_SNDBUF, Transports.SOCKET_BUFFER)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // a peer that does not read its answers stops being read once this much waits for it
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 << 20, 64 << 20))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        PeerGate.Conn conn = gate.admit(ch);
+                        if (conn == null) {
+                            ch.close();
+                            return;
+                        }
                         channels.add(ch);
                         ch.pipeline()
                                 // answers produced while reading a burst of requests (or queued by
@@ -96,7 +108,7 @@ public final class RpcServer implements AutoCloseable {
                                 .addLast("flushConsolidation", new FlushConsolidationHandler(256, true))
                                 .addLast("frameDecoder", new FrameDecoder(maxPayload))
                                 .addLast("frameEncoder", new FrameEncoder())
-                                .addLast("dispatcher", new Dispatcher());
+                                .addLast("dispatcher", new Dispatcher(conn));
                         security.secureServer(ch, name);
                     }
                 });
@@ -122,9 +134,23 @@ public final class RpcServer implements AutoCloseable {
         workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    /** Connections refused by the limits so far. */
+    public long refusedConnections() {
+        return gate.refused();
+    }
+
     private final class Dispatcher extends SimpleChannelInboundHandler<Frame> {
-        Dispatcher() {
+        private final PeerGate.Conn conn;
+
+        Dispatcher(PeerGate.Conn conn) {
             super(false);
+            this.conn = conn;
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            conn.updateReading();
+            ctx.fireChannelWritabilityChanged();
         }
 
         @Override
@@ -142,13 +168,16 @@ public final class RpcServer implements AutoCloseable {
                 reject(ctx, f.requestId(), "malformed request header: " + e.getMessage());
                 return;
             }
+            int frameBytes = f.header().readableBytes() + f.payload().readableBytes();
             f.header().release();
             if (req.getBodyCase() == Request.BodyCase.BODY_NOT_SET) {
                 f.payload().release();
                 reject(ctx, f.requestId(), "unknown or missing request type");
                 return;
             }
-            RpcCall call = new RpcCall(ctx.channel(), f.requestId(), req, f.payload(), observer);
+            conn.started(frameBytes);
+            RpcCall call = new RpcCall(ctx.channel(), f.requestId(), req, f.payload(), observer,
+                    () -> conn.finished(frameBytes));
             try {
                 handler.handle(call);
             } catch (RuntimeException e) {

@@ -21,7 +21,7 @@ public final class CheckpointCommand extends GrainCommand {
 
     @Override
     protected int run() throws Exception {
-        try (MetadataAdmin admin = MetadataAdmin.connect(ctx.config())) {
+        try (MetadataAdmin admin = MetadataAdmin.connect(ctx.config(), ctx.security())) {
             ctx.out().println("checkpoint written at txid " + admin.checkpoint());
             return 0;
         }

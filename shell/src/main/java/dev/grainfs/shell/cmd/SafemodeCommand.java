@@ -34,7 +34,7 @@ public final class SafemodeCommand extends GrainCommand {
 
     @Override
     protected int run() throws Exception {
-        try (MetadataAdmin admin = MetadataAdmin.connect(ctx.config())) {
+        try (MetadataAdmin admin = MetadataAdmin.connect(ctx.config(), ctx.security())) {
             MetadataAdmin.SafeModeStatus s = switch (action) {
                 case get -> admin.safeModeGet();
                 case enter -> admin.safeModeEnter();
