@@ -9,6 +9,7 @@ import dev.grainfs.core.client.CreateOptions;
 import dev.grainfs.core.client.GrainClient;
 import dev.grainfs.core.client.GrainFile;
 import dev.grainfs.core.security.ClusterKey;
+import dev.grainfs.core.security.TestCerts;
 import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.daemons.testing.MiniCluster;
 import java.io.File;
