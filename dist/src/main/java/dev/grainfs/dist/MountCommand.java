@@ -27,14 +27,14 @@ final class MountCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MOUNTPOINT")
     Path mountpoint;
     @picocli.CommandLine.Mixin
-    SecurityOptions security = new SecurityOptions();
+    ClientSecurityOptions security = new ClientSecurityOptions();
 
     @Override
     public Integer call() throws Exception {
         Daemons.logInfo();
         GrainClient client = GrainClient.connect(Main.clientConfig(master != null ? master : parent.master),
                 security.resolveOver(parent));
-        if (!SecurityOptions.admitted(client)) {
+        if (!ClientSecurityOptions.admitted(client)) {
             client.close();
             return 2;
         }

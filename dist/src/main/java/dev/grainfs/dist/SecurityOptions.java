@@ -1,34 +1,15 @@
 package dev.grainfs.dist;
 
-import dev.grainfs.core.GrainException;
-import dev.grainfs.core.client.GrainClient;
-import dev.grainfs.core.security.ClusterKey;
-import dev.grainfs.core.security.TlsFiles;
 import dev.grainfs.core.security.WireSecurity;
 import dev.grainfs.core.wire.ConnectionLimits;
-import dev.grainfs.core.wire.proto.StatusCode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The security flags every daemon takes (CLI.md, Security): the cluster key file — default
- * $GRAINFS_CLUSTER_KEY, then /etc/grainfs/cluster.key when it exists — TLS PEM files, and the
- * connection limits per client.
+ * The security flags every daemon takes (CLI.md, Security): the cluster key and TLS files of
+ * {@link ClientSecurityOptions}, and the limits on what one client may hold of the daemon.
  */
-final class SecurityOptions {
-    static final Path SYSTEM_KEY = Path.of("/etc/grainfs/cluster.key");
-
-    @Option(names = "--cluster-key", paramLabel = "FILE",
-            description = "cluster key file (`grainfs keygen FILE`); default $GRAINFS_CLUSTER_KEY, then " + "/etc/grainfs/cluster.key when it exists")
-    Path clusterKey;
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain: turns TLS on")
-    Path tlsCert;
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM (PKCS#8) private key of --tls-cert")
-    Path tlsKey;
-    @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM CA bundle: peers must present a certificate it signed")
-    Path tlsCa;
+final class SecurityOptions extends ClientSecurityOptions {
     @Option(names = "--max-connections-per-client", paramLabel = "N",
             description = "connections one IP address may hold open to this daemon; default ${DEFAULT-VALUE}")
     int maxPerClient = ConnectionLimits.DEFAULT_MAX_PER_PEER;
@@ -40,47 +21,5 @@ final class SecurityOptions {
     WireSecurity resolve() throws IOException {
         return resolve(clusterKey, tlsCert, tlsKey, tlsCa).withLimits(ConnectionLimits.defaults()
                 .withMaxPerPeer(maxPerClient).withMaxTotal(maxConnections));
-    }
-
-    /** Reads the key and TLS files named (or found by default); fails with a message naming the file. */
-    static WireSecurity resolve(Path keyFlag, Path cert, Path key, Path ca) throws IOException {
-        Path keyFile = keyFile(keyFlag);
-        ClusterKey k = keyFile == null ? null : ClusterKey.load(keyFile);
-        TlsFiles tls = cert == null && key == null && ca == null ? null : new TlsFiles(cert, key, ca);
-        return WireSecurity.of(k, tls);
-    }
-
-    /** These flags when given, else the client flags before the command (`grainfs --cluster-key F mount ...`). */
-    WireSecurity resolveOver(Main parent) throws IOException {
-        return resolve(clusterKey != null ? clusterKey : parent.clusterKey == null ? null : Path.of(parent.clusterKey),
-                tlsCert != null ? tlsCert : parent.tlsCert, tlsKey != null ? tlsKey : parent.tlsKey,
-                tlsCa != null ? tlsCa : parent.tlsCa);
-    }
-
-    /**
-     * Asks the master once whether it lets this client in: a missing or wrong key is an error at
-     * start (one line on stderr, false); a master not up yet is not, the client retries later.
-     */
-    static boolean admitted(GrainClient client) {
-        try {
-            client.statfs();
-        } catch (GrainException e) {
-            if (e.status() == StatusCode.EAUTH) {
-                System.err.println("grainfs: " + e.getMessage());
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static Path keyFile(Path flag) {
-        if (flag != null) {
-            return flag;
-        }
-        String env = System.getenv("GRAINFS_CLUSTER_KEY");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        return Files.exists(SYSTEM_KEY) ? SYSTEM_KEY : null;
     }
 }
