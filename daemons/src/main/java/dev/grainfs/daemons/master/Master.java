@@ -88,9 +88,9 @@ public final class Master implements AutoCloseable {
         ChunkService chunks = new ChunkService(core, rpc, safeMode,
                 security.key() == null ? null : new ChunkTokens(security.key()));
         AdminService admin = new AdminService(safeMode, this::checkpoint);
-        this.committer = new Committer(storage);
+        this.committer = new Committer(storage, core.shadows);
         this.server = new RpcServer("master", new MasterRpc(core, namespace, chunks, servers, admin, safeMode,
-                committer, workers).withHealing(healing).withExports(exports), 2, security).observer(metrics.daemon);
+                committer, workers).withHealing(healing).withExports(exports).withShadow(new ShadowService(core)), 2, security).observer(metrics.daemon);
     }
 
     public HostPort start() throws IOException {
@@ -117,6 +117,19 @@ public final class Master implements AutoCloseable {
     public HostPort startHttp(int port) throws IOException {
         http = MasterPages.routes(new dev.grainfs.daemons.http.HttpStatusServer("master"), status, metrics.daemon);
         return http.start(config.bindHost(), port);
+    }
+
+    /**
+     * How long an answer waits for a silent shadow master before this master goes on alone (default 5 s).
+     */
+    public Master withShadowTimeoutMs(long ms) {
+        core.shadows.timeoutMs(ms);
+        return this;
+    }
+
+    /** The shadow master that pulls this master's log, or null if none ever did. */
+    public ShadowFeed.View shadow() {
+        return core.shadows.view();
     }
 
     /** The cached status summary and JSON views (tests, the report command). */
@@ -146,10 +159,7 @@ public final class Master implements AutoCloseable {
     }
 
     private void maybeCheckpoint() {
-        boolean due = storage.recordsSinceCheckpoint() >= config.checkpointRecords()
-                || (storage.recordsSinceCheckpoint() > 0
-                    && System.currentTimeMillis() - lastCheckpointMs >= config.checkpointMs());
-        if (due) {
+        if (storage.checkpointDue(config.checkpointRecords(), config.checkpointMs(), lastCheckpointMs)) {
             try {
                 checkpoint();
             } catch (IOException e) {

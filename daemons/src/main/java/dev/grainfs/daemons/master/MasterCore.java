@@ -19,7 +19,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link #submit} applies an op and appends it to the journal under the write lock; nothing is
  * answered before the op is durable: namespace mutations return a {@link Durable} that the
  * {@link Committer} sends after the shared fsync, and paths that block anyway (leases, registration)
- * call {@link #sync} outside the lock. Replica deletions wait for durability too.
+ * call {@link #sync} outside the lock. Replica deletions wait for durability too. With a shadow
+ * master synchronous, durable means on this master's disk and acknowledged by the shadow
+ * ({@link ShadowFeed}).
  *
  * Lock order: take {@link #lock} before touching state, registry, leases or placement.
  */
@@ -37,6 +39,8 @@ public final class MasterCore {
     final MasterMetrics metrics;
     /** Replica deletions waiting for the op that freed them to be durable, in txid order. */
     private final java.util.ArrayDeque<DeferredDeletion> deferredDeletions = new java.util.ArrayDeque<>();
+    /** The shadow master's log stream; answers wait for the shadow's acknowledgement too. */
+    final ShadowFeed shadows;
     /** Rises with each failover; chunkservers and clients refuse orders from an older epoch. */
     volatile long epoch = 1;
 
@@ -45,6 +49,7 @@ public final class MasterCore {
         this.config = config;
         this.state = state;
         this.journal = journal;
+        this.shadows = new ShadowFeed(ShadowFeed.DEFAULT_TIMEOUT_MS, journal.lastTxid());
         this.leases = new LeaseManager(config.leaseMs());
         this.healing = healing;
         this.replication = new ReplicationMonitor(state.chunks(), servers, leases, placement,
@@ -83,6 +88,7 @@ public final class MasterCore {
             // the op is in memory but cannot be made durable: the master must not go on
             throw new JournalFailure(e);
         }
+        shadows.offer(txid, op);
         for (ChunkInfo c : freed) {
             scheduleDeletion(c, txid);
         }
@@ -94,11 +100,17 @@ public final class MasterCore {
         return journal.lastTxid();
     }
 
+    /** Ops up to this txid are durable here and, when a shadow is synchronous, on the shadow too. */
+    long committedTxid() {
+        return Math.min(journal.durableTxid(), shadows.shadowTxid());
+    }
+
     void sync(long txid) throws GrainException {
         long start = System.nanoTime();
         try {
             journal.sync(txid);
             metrics.logSynced(System.nanoTime() - start);
+            shadows.awaitShadow(txid);
         } catch (IOException e) {
             throw new JournalFailure(e);
         }
@@ -129,7 +141,7 @@ public final class MasterCore {
 
     /** Moves the deletions of durable ops to their servers' pending lists; caller holds the write lock. */
     void releaseDurableDeletions() {
-        long durable = journal.durableTxid();
+        long durable = committedTxid();
         while (!deferredDeletions.isEmpty() && deferredDeletions.peekFirst().txid() <= durable) {
             DeferredDeletion d = deferredDeletions.pollFirst();
             for (int slot : d.slots()) {

@@ -34,6 +34,7 @@ final class MasterRpc implements RpcHandler {
     private final SafeMode safeMode;
     private final Committer committer;
     private HealingService healing;
+    private ShadowService shadow;
     private final ExecutorService workers;
     private Exports exports = Exports.OPEN;
 
@@ -55,6 +56,12 @@ final class MasterRpc implements RpcHandler {
         return this;
     }
 
+    /** Adds the shadow master's log stream (pulls and snapshot reads). */
+    MasterRpc withShadow(ShadowService s) {
+        this.shadow = s;
+        return this;
+    }
+
     /** Applies root squashing and the superuser group of {@code e} to every caller. */
     MasterRpc withExports(Exports e) {
         this.exports = e;
@@ -71,13 +78,19 @@ final class MasterRpc implements RpcHandler {
                     toWorkers(call);
                 }
             }
+            case SHADOW_PULL -> toWorkers(call, () -> shadow.pull(call));
+            case SHADOW_SNAPSHOT -> toWorkers(call, () -> shadow.snapshot(call));
             default -> toWorkers(call);
         }
     }
 
     private void toWorkers(RpcCall call) {
+        toWorkers(call, () -> serve(call));
+    }
+
+    private void toWorkers(RpcCall call, Runnable task) {
         try {
-            workers.execute(() -> serve(call));
+            workers.execute(task);
         } catch (RejectedExecutionException e) {
             call.fail(StatusCode.EAGAIN, "master is shutting down");
         }
