@@ -64,7 +64,9 @@ public final class Master implements AutoCloseable {
     public static Master open(MasterConfig config, HealingConfig healing, WireSecurity security, Exports exports)
             throws IOException {
         MasterStorage.Recovered r = MasterStorage.recover(config.metaDir(), OpLogOptions.defaults());
-        return new Master(config, healing, r.storage(), r.state(), security, exports);
+        Master m = new Master(config, healing, r.storage(), r.state(), security, exports);
+        m.core.epoch = EpochFile.read(config.metaDir());
+        return m;
     }
 
     private final WireSecurity security;
@@ -105,7 +107,7 @@ public final class Master implements AutoCloseable {
             long purge = healing.purgeIntervalMs();
             timers.scheduleWithFixedDelay(healing::purgeTrash, purge, purge, TimeUnit.MILLISECONDS);
         }
-        log.info("master listening on {}", address);
+        log.info("master listening on {} (epoch {})", address, core.epoch());
         dev.grainfs.daemons.security.SecurityLog.announce(log, "master", security);
         return address;
     }
@@ -125,6 +127,16 @@ public final class Master implements AutoCloseable {
     public Master withShadowTimeoutMs(long ms) {
         core.shadows.timeoutMs(ms);
         return this;
+    }
+
+    /** This master's epoch: 1, raised by each failover (tests, status). */
+    public long epoch() {
+        return core.epoch();
+    }
+
+    /** True once this master heard of a newer epoch and refuses changes (tests, status). */
+    public boolean fenced() {
+        return core.fenced();
     }
 
     /** The shadow master that pulls this master's log, or null if none ever did. */

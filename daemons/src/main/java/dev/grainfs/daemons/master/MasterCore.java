@@ -41,6 +41,8 @@ public final class MasterCore {
     private final java.util.ArrayDeque<DeferredDeletion> deferredDeletions = new java.util.ArrayDeque<>();
     /** The shadow master's log stream; answers wait for the shadow's acknowledgement too. */
     final ShadowFeed shadows;
+    /** True on a shadow master: it learns replica locations from reports but orders nothing. */
+    volatile boolean follower;
     /** Rises with each failover; chunkservers and clients refuse orders from an older epoch. */
     volatile long epoch = 1;
 
@@ -58,6 +60,34 @@ public final class MasterCore {
 
     long epoch() {
         return epoch;
+    }
+
+    /** The epoch of a newer master this one has heard of (0: none): it then refuses every change. */
+    private volatile long fencedBy;
+
+    /**
+     * Notes the epoch a peer (a chunkserver) has seen; a higher one than ours means a shadow was
+     * promoted while we were away, and this master steps down for good.
+     */
+    void noteEpoch(long seen) {
+        if (seen > epoch && seen > fencedBy) {
+            fencedBy = seen;
+            org.slf4j.LoggerFactory.getLogger(MasterCore.class).warn("FENCED: a master of epoch {} is active (this "
+                    + "one is of epoch {}): refusing every change; restart this machine as the shadow of the "
+                    + "new master", seen, epoch);
+        }
+    }
+
+    /** Throws ENOTACTIVE once a newer master is known. */
+    void refuseIfFenced() throws GrainException {
+        if (fencedBy > 0) {
+            throw GrainException.of(dev.grainfs.core.wire.proto.StatusCode.ENOTACTIVE, "this master (epoch %d) was "
+                    + "replaced by a master of epoch %d: send changes to the active master", epoch, fencedBy);
+        }
+    }
+
+    boolean fenced() {
+        return fencedBy > 0;
     }
 
     /** Master wall clock in ns for op timestamps. */

@@ -70,6 +70,7 @@ final class MasterRpc implements RpcHandler {
 
     @Override
     public void handle(RpcCall call) {
+        core.noteEpoch(call.request().getEpoch()); // chunkservers tell the epoch they know: fencing
         switch (call.request().getBodyCase()) {
             case STAT, LIST, READLINK, STATFS, GET_LOCATIONS -> serve(call);
             case MKDIR, CREATE, DELETE, RENAME, SET_ATTR, SYMLINK, TRUNCATE, COMMIT_SIZE -> mutate(call);
@@ -98,6 +99,7 @@ final class MasterRpc implements RpcHandler {
 
     private boolean refusedInSafeMode(RpcCall call) {
         try {
+            core.refuseIfFenced();
             safeMode.refuseMutation();
             return false;
         } catch (GrainException e) {

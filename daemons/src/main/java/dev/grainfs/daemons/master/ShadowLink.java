@@ -41,6 +41,7 @@ final class ShadowLink implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile boolean connected;
+    private boolean failureLogged; // link thread only: one line per outage
     private volatile long masterTxid;
     private volatile long epoch;
 
@@ -76,6 +77,7 @@ final class ShadowLink implements AutoCloseable {
                 pullOnce();
                 if (!connected) {
                     connected = true;
+                    failureLogged = false;
                     log.info("following the master at {} from txid {}", master, shadow.appliedTxid());
                 }
             } catch (InterruptedException e) {
@@ -85,10 +87,12 @@ final class ShadowLink implements AutoCloseable {
                     return;
                 }
                 if (connected) {
-                    log.warn("lost the master at {}: {}; retrying", master, e.getMessage());
-                } else if (e instanceof IOException || e instanceof IllegalStateException) {
-                    log.warn("shadow stream from {} failed: {}; retrying", master, e.getMessage());
+                    log.warn("lost the master at {}: {}; retrying every {} ms", master, e.getMessage(), RETRY_MS);
+                } else if (!failureLogged) {
+                    log.warn("cannot follow the master at {}: {}; retrying every {} ms", master, e.getMessage(),
+                            RETRY_MS);
                 }
+                failureLogged = true;
                 connected = false;
                 try {
                     Thread.sleep(RETRY_MS);

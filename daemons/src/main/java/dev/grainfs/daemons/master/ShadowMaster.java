@@ -29,7 +29,8 @@ public final class ShadowMaster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShadowMaster.class);
 
     /** What the shadow serves from: the state, its log, the services over them; replaced by a snapshot. */
-    record Replica(MasterCore core, MasterStorage storage, NamespaceService namespace, ChunkService chunks) {
+    record Replica(MasterCore core, MasterStorage storage, NamespaceService namespace, ChunkService chunks,
+                   ServerService servers) {
     }
 
     /** The shadow as its status shows it. */
@@ -51,10 +52,14 @@ public final class ShadowMaster implements AutoCloseable {
     private ShadowLink link;
     private HostPort address;
     private volatile long lastCheckpointMs = System.currentTimeMillis();
+    private final HealingConfig healing;
+    private boolean promoting; // guarded by this
+    private volatile Master promoted;
 
-    private ShadowMaster(MasterConfig config, HostPort master, WireSecurity security, Exports exports,
-                         Replica replica) {
+    private ShadowMaster(MasterConfig config, HealingConfig healing, HostPort master, WireSecurity security,
+                         Exports exports, Replica replica) {
         this.config = config;
+        this.healing = healing;
         this.master = master;
         this.security = security;
         this.exports = exports;
@@ -65,21 +70,29 @@ public final class ShadowMaster implements AutoCloseable {
     /** Recovers the shadow's own meta dir (empty at first) and builds a shadow ready to {@link #start()}. */
     public static ShadowMaster open(MasterConfig config, HostPort master, WireSecurity security, Exports exports)
             throws IOException {
-        return new ShadowMaster(config, master, security, exports, recover(config, security));
+        return open(config, HealingConfig.defaults(), master, security, exports);
+    }
+
+    /** ... with the self-healing settings it runs with once promoted. */
+    public static ShadowMaster open(MasterConfig config, HealingConfig healing, HostPort master, WireSecurity security,
+                                    Exports exports) throws IOException {
+        return new ShadowMaster(config, healing, master, security, exports, recover(config, security));
     }
 
     private static Replica recover(MasterConfig config, WireSecurity security) throws IOException {
         MasterStorage.Recovered r = MasterStorage.recover(config.metaDir(), OpLogOptions.defaults());
         MasterCore core = new MasterCore(config, HealingConfig.defaults(), r.state(), r.storage(), new MasterMetrics());
+        core.follower = true;
         SafeMode safeMode = new SafeMode(core, config.safeMode());
         return new Replica(core, r.storage(), new NamespaceService(core),
                 new ChunkService(core, null, safeMode,
-                        security.key() == null ? null : new dev.grainfs.core.security.ChunkTokens(security.key())));
+                        security.key() == null ? null : new dev.grainfs.core.security.ChunkTokens(security.key())),
+                new ServerService(core, safeMode));
     }
 
     /** Starts serving reads on the configured port and following the master; returns the bound address. */
     public HostPort start() throws IOException {
-        server = new RpcServer("shadow", new ShadowRpc(this::replica, master, exports), 2, security);
+        server = new RpcServer("shadow", new ShadowRpc(this::replica, master, exports, this::promote), 2, security);
         address = server.start(config.bindHost(), config.port());
         link = new ShadowLink(this, rpc, master, "shadow@" + address, address.toString());
         link.start();
@@ -153,6 +166,60 @@ public final class ShadowMaster implements AutoCloseable {
         lastCheckpointMs = System.currentTimeMillis();
     }
 
+    /**
+     * {@code grainfs failover}: stops following, raises the epoch above the old master's (persisted in
+     * the meta dir), answers, then reopens the meta dir as an active {@link Master} on the same port.
+     * The chunkservers, which report here too, register with it at their next heartbeat.
+     */
+    long promote() throws GrainException {
+        synchronized (this) {
+            if (promoting) {
+                throw GrainException.of(dev.grainfs.core.wire.proto.StatusCode.EINVAL, "already being promoted");
+            }
+            promoting = true;
+        }
+        link.close(); // no op arrives after this: the state is what the old master acknowledged, at least
+        long epoch;
+        try {
+            epoch = Math.max(link.epoch(), EpochFile.read(config.metaDir())) + 1;
+            EpochFile.write(config.metaDir(), epoch);
+        } catch (IOException e) {
+            throw GrainException.of(dev.grainfs.core.wire.proto.StatusCode.EIO, "cannot write the epoch: %s",
+                    e.getMessage());
+        }
+        log.warn("PROMOTION: shadow at {} becomes the active master with epoch {} (it had txid {})", address, epoch,
+                appliedTxid());
+        Thread t = new Thread(() -> becomeMaster(epoch), "shadow-promotion");
+        t.setDaemon(true);
+        t.start();
+        return epoch;
+    }
+
+    private void becomeMaster(long epoch) {
+        try {
+            Thread.sleep(100); // the promote answer goes out on the server about to close
+            server.close();
+            timers.shutdownNow();
+            synchronized (this) {
+                replica.storage().close();
+            }
+            Master m = Master.open(config.withPort(address.port()), healing, security, exports);
+            m.start();
+            promoted = m;
+            log.warn("PROMOTED: the active master is now {} (epoch {})", address, m.epoch());
+        } catch (IOException | RuntimeException e) {
+            log.error("promotion failed: {}; restart this process as `grainfs master` on its meta dir", e.getMessage(),
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The active master this shadow became, or null (not promoted, or still switching over). */
+    public Master promoted() {
+        return promoted;
+    }
+
     private void maybeCheckpoint() {
         if (replica.storage().checkpointDue(config.checkpointRecords(), config.checkpointMs(), lastCheckpointMs)) {
             try {
@@ -179,6 +246,11 @@ public final class ShadowMaster implements AutoCloseable {
 
     @Override
     public void close() {
+        Master m = promoted;
+        if (m != null) {
+            m.close();
+            return;
+        }
         if (link != null) {
             link.close();
         }

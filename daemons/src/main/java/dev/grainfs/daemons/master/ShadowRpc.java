@@ -5,6 +5,9 @@ import dev.grainfs.core.id.HostPort;
 import dev.grainfs.core.wire.RpcCall;
 import dev.grainfs.core.wire.RpcHandler;
 import dev.grainfs.core.wire.proto.Caller;
+import dev.grainfs.core.wire.proto.HeartbeatResponse;
+import dev.grainfs.core.wire.proto.PromoteResponse;
+import dev.grainfs.core.wire.proto.RegisterResponse;
 import dev.grainfs.core.wire.proto.Request;
 import dev.grainfs.core.wire.proto.Response;
 import dev.grainfs.core.wire.proto.StatusCode;
@@ -15,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The shadow master's requests: metadata reads (stat, list, readlink, statfs, locations) are served
  * from its copy of the state, on the I/O thread under the read lock; everything else is refused with
- * EROFS naming the active master, so a client sent here by mistake knows where to go.
+ * ENOTACTIVE naming the active master, so a client sent here by mistake knows where to go.
  */
 final class ShadowRpc implements RpcHandler {
     private static final Logger log = LoggerFactory.getLogger(ShadowRpc.class);
@@ -23,8 +26,15 @@ final class ShadowRpc implements RpcHandler {
     private final Supplier<ShadowMaster.Replica> replica;
     private final HostPort master;
     private final Exports exports;
+    private final Promoter promoter;
 
-    ShadowRpc(Supplier<ShadowMaster.Replica> replica, HostPort master, Exports exports) {
+    /** Makes this shadow the active master; returns the new epoch (the switch-over finishes after the answer). */
+    interface Promoter {
+        long promote() throws GrainException;
+    }
+
+    ShadowRpc(Supplier<ShadowMaster.Replica> replica, HostPort master, Exports exports, Promoter promoter) {
+        this.promoter = promoter;
         this.replica = replica;
         this.master = master;
         this.exports = exports;
@@ -51,7 +61,19 @@ final class ShadowRpc implements RpcHandler {
             case READLINK -> s.namespace().readlink(p, r.getReadlink().getPath());
             case STATFS -> s.namespace().statfs();
             case GET_LOCATIONS -> s.chunks().locations(p, r.getGetLocations());
-            default -> throw GrainException.of(StatusCode.EROFS, "this is a shadow master (read-only): send %s to "
+            // chunkservers report to the shadow too, so that once promoted it knows every replica at once;
+            // it gives them no orders (epoch 0)
+            case REGISTER -> s.servers().register(r.getRegister()).setRegister(RegisterResponse.newBuilder()
+                    .setHeartbeatMs(s.core().config.heartbeatMs()));
+            case HEARTBEAT -> Response.newBuilder().setHeartbeat(HeartbeatResponse.newBuilder()
+                    .setReregister(s.servers().heartbeat(r.getHeartbeat()).getHeartbeat().getReregister()));
+            case PROMOTE -> {
+                if (!p.isRoot()) {
+                    throw GrainException.of(StatusCode.EPERM, "failover: only root may promote a shadow master");
+                }
+                yield Response.newBuilder().setPromote(PromoteResponse.newBuilder().setEpoch(promoter.promote()));
+            }
+            default -> throw GrainException.of(StatusCode.ENOTACTIVE, "this is a shadow master (read-only): send %s to "
                     + "the active master at %s", r.getBodyCase(), master);
         };
     }

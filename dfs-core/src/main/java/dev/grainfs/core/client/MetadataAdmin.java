@@ -57,6 +57,15 @@ public final class MetadataAdmin implements AutoCloseable {
                 .getCheckpoint().getTxid();
     }
 
+    /**
+     * {@code grainfs failover}: asks the shadow master at the head of this admin's master list to become
+     * the active master; returns the new epoch. It switches over after answering.
+     */
+    public long promote() throws GrainException {
+        return master.call(config.caller(), Request.newBuilder().setPromote(
+                dev.grainfs.core.wire.proto.PromoteRequest.getDefaultInstance())).getPromote().getEpoch();
+    }
+
     @Override
     public void close() {
         rpc.close();
