@@ -171,10 +171,17 @@ public final class ShadowMaster implements AutoCloseable {
      * the meta dir), answers, then reopens the meta dir as an active {@link Master} on the same port.
      * The chunkservers, which report here too, register with it at their next heartbeat.
      */
-    long promote() throws GrainException {
+    long promote(boolean force) throws GrainException {
         synchronized (this) {
             if (promoting) {
                 throw GrainException.of(dev.grainfs.core.wire.proto.StatusCode.EINVAL, "already being promoted");
+            }
+            long behind = link.masterTxid() - appliedTxid();
+            if (behind > 0 && !force) {
+                // it was not synchronous when the master went: changes the master acknowledged alone would be lost
+                throw GrainException.of(dev.grainfs.core.wire.proto.StatusCode.EAGAIN, "shadow at %s is %d records "
+                        + "behind the master it last heard from (txid %d): promoting it would lose them; bring the "
+                        + "master back, or promote anyway with --force", address, behind, link.masterTxid());
             }
             promoting = true;
         }

@@ -30,7 +30,7 @@ final class ShadowRpc implements RpcHandler {
 
     /** Makes this shadow the active master; returns the new epoch (the switch-over finishes after the answer). */
     interface Promoter {
-        long promote() throws GrainException;
+        long promote(boolean force) throws GrainException;
     }
 
     ShadowRpc(Supplier<ShadowMaster.Replica> replica, HostPort master, Exports exports, Promoter promoter) {
@@ -71,7 +71,7 @@ final class ShadowRpc implements RpcHandler {
                 if (!p.isRoot()) {
                     throw GrainException.of(StatusCode.EPERM, "failover: only root may promote a shadow master");
                 }
-                yield Response.newBuilder().setPromote(PromoteResponse.newBuilder().setEpoch(promoter.promote()));
+                yield Response.newBuilder().setPromote(PromoteResponse.newBuilder().setEpoch(promoter.promote(r.getPromote().getForce())));
             }
             default -> throw GrainException.of(StatusCode.ENOTACTIVE, "this is a shadow master (read-only): send %s to "
                     + "the active master at %s", r.getBodyCase(), master);

@@ -24,6 +24,9 @@ public final class FailoverCommand extends GrainCommand {
 
     @Option(names = "--to", paramLabel = "HOST:PORT", description = "the shadow master to promote")
     String to;
+    @Option(names = "--force", description = "promote even a shadow that is behind the master (loses the changes "
+            + "it lacks)")
+    boolean force;
 
     public FailoverCommand(CliContext ctx) {
         super(ctx);
@@ -48,9 +51,9 @@ public final class FailoverCommand extends GrainCommand {
                     ctx.config().writeWindow(), ctx.config().readPieceBytes(), ctx.config().readAhead(), 10_000, 0);
             long epoch;
             try (MetadataAdmin admin = MetadataAdmin.connect(one)) {
-                epoch = admin.promote();
+                epoch = admin.promote(force);
             } catch (GrainException e) {
-                if (to != null || e.status() == StatusCode.EPERM) {
+                if (to != null || e.status() == StatusCode.EPERM || e.status() == StatusCode.EAGAIN) {
                     throw e;
                 }
                 continue; // not a shadow (the active master answers ENOTSUP), or unreachable
