@@ -22,7 +22,7 @@ public final class Errno {
             case EACCES, EAUTH -> EACCES;
             case EPERM -> EPERM;
             case ENOSPC -> ENOSPC;
-            case EROFS -> EROFS;
+            case EROFS, ENOTACTIVE -> EROFS;
             case ENAMETOOLONG -> ENAMETOOLONG;
             case EINVAL -> EINVAL;
             case EXDEV -> EXDEV;
@@ -64,6 +64,7 @@ public final class Errno {
             case ECORRUPT -> "Checksum mismatch";
             case ECHUNKFULL -> "Chunk full";
             case ENOTPRIMARY -> "Not the primary replica";
+            case ENOTACTIVE -> "Not the active master (read-only)";
             case EIO, UNRECOGNIZED -> "Input/output error";
         };
     }

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "grainfs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "GrainFS: a GFS-style distributed file system.",
-        subcommands = {KeygenCommand.class, MasterCommand.class, ChunkServerCommand.class, LocalCommand.class,
+        subcommands = {KeygenCommand.class, MasterCommand.class, ShadowCommand.class, ChunkServerCommand.class,
+                LocalCommand.class,
                 ShellCommand.class, NodeCommand.class, MountCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

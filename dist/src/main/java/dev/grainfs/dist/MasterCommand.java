@@ -53,6 +53,9 @@ final class MasterCommand implements Callable<Integer> {
     int maxCopiesPerServer = 4;
     @Option(names = "--replication-scan", description = "how often every chunk's replication is checked; default ${DEFAULT-VALUE}")
     String replicationScan = "1s";
+    @Option(names = "--shadow-timeout", description = "a change waits this long for a silent shadow master, "
+            + "then the master goes on alone; default ${DEFAULT-VALUE}")
+    String shadowTimeout = "5s";
     @picocli.CommandLine.Mixin
     SecurityOptions security = new SecurityOptions();
     @Option(names = "--exports", paramLabel = "FILE",
@@ -81,6 +84,7 @@ final class MasterCommand implements Callable<Integer> {
             System.err.println("grainfs: master: cannot start: " + e.getMessage());
             return 1;
         }
+        m.withShadowTimeoutMs(Format.parseDurationMs(shadowTimeout));
         HostPort a = m.start();
         Daemons.announce("listening on " + a);
         if (httpPort >= 0) {

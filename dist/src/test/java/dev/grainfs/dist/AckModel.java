@@ -137,6 +137,9 @@ final class AckModel {
             problems.add(path + " should be a " + n.kind + " but is " + (s.dir() ? "a directory" : "a file"));
             return;
         }
+        if (s.content() == null) {
+            return; // only the namespace was seen (a shadow master, which serves no chunk locations yet)
+        }
         if (n.kind == Kind.FILE) {
             byte[] want = n.content.toByteArray();
             byte[] got = s.content();

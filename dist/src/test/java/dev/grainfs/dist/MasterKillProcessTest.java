@@ -145,7 +145,7 @@ class MasterKillProcessTest {
         assertTrue(problems.isEmpty(), when + ":\n  " + String.join("\n  ", problems));
     }
 
-    private static void walk(GrainClient c, String dir, Map<String, AckModel.Seen> seen) throws Exception {
+    static void walk(GrainClient c, String dir, Map<String, AckModel.Seen> seen) throws Exception {
         for (DirEntry e : c.list(dir)) {
             String p = dir + "/" + e.name();
             if (e.stat().isDir()) {

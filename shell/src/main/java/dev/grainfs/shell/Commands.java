@@ -7,6 +7,7 @@ import dev.grainfs.shell.cmd.ChmodCommand;
 import dev.grainfs.shell.cmd.ChownCommand;
 import dev.grainfs.shell.cmd.DfCommand;
 import dev.grainfs.shell.cmd.DuCommand;
+import dev.grainfs.shell.cmd.FailoverCommand;
 import dev.grainfs.shell.cmd.FsckCommand;
 import dev.grainfs.shell.cmd.GetCommand;
 import dev.grainfs.shell.cmd.LsCommand;
@@ -27,7 +28,7 @@ public final class Commands {
             LsCommand.class, MkdirCommand.class, PutCommand.class, GetCommand.class, CatCommand.class,
             RmCommand.class, MvCommand.class, StatCommand.class, DuCommand.class, DfCommand.class,
             TouchCommand.class, AppendCommand.class, ChmodCommand.class, ChownCommand.class, TailCommand.class,
-            SafemodeCommand.class, CheckpointCommand.class, FsckCommand.class);
+            SafemodeCommand.class, CheckpointCommand.class, FsckCommand.class, FailoverCommand.class);
 
     private Commands() {
     }

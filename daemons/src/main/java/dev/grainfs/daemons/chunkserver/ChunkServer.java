@@ -31,7 +31,9 @@ public final class ChunkServer implements AutoCloseable {
     private final ChunkServerConfig config;
     private final StoreAdapter store;
     private final String id;
-    private final ChunkReports reports = new ChunkReports();
+    private final ChunkReports reports;
+    /** The newest master epoch seen: older masters' orders are refused (failover fencing). */
+    private final MasterEpoch epoch = new MasterEpoch();
     private final RpcClient rpc;
     private final ChunkServerRpc handler;
     private final DiskExecutors disk = new DiskExecutors(4, 4);
@@ -68,7 +70,8 @@ public final class ChunkServer implements AutoCloseable {
         this.rpc = new RpcClient("cs-" + id, 1, security);
         ChunkAccessGuard guard = security.key() == null ? ChunkAccessGuard.OPEN
                 : new ChunkAccessGuard(new ChunkTokens(security.key()));
-        this.handler = new ChunkServerRpc(id, store, rpc, reports, disk, guard);
+        this.reports = new ChunkReports(config.masters().size());
+        this.handler = new ChunkServerRpc(id, store, rpc, reports, disk, guard).withEpoch(epoch);
         this.server = new RpcServer("chunkserver", handler, 2, security).observer(metrics);
         ChunkServerPages.registerMetrics(metrics.registry(), this, handler);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -92,7 +95,7 @@ public final class ChunkServer implements AutoCloseable {
     public HostPort start() throws IOException {
         address = server.start(config.bindHost(), config.port());
         for (HostPort m : config.masters()) {
-            MasterLink link = new MasterLink(m, rpc, this, this::onCommands);
+            MasterLink link = new MasterLink(m, links.size(), epoch, rpc, this, this::onCommands);
             links.add(link);
         }
         timer.scheduleWithFixedDelay(this::tick, 0, config.heartbeatMs(), TimeUnit.MILLISECONDS);

@@ -53,6 +53,7 @@ final class ChunkServerRpc implements RpcHandler {
     final java.util.concurrent.atomic.AtomicLong checksumFailures = new java.util.concurrent.atomic.AtomicLong();
 
     private final ChunkAccessGuard guard;
+    private MasterEpoch epoch = new MasterEpoch();
 
     ChunkServerRpc(String selfId, StoreAdapter store, RpcClient peers, ChunkReports reports, DiskExecutors disk) {
         this(selfId, store, peers, reports, disk, ChunkAccessGuard.OPEN);
@@ -66,6 +67,12 @@ final class ChunkServerRpc implements RpcHandler {
         this.peers = peers;
         this.reports = reports;
         this.disk = disk;
+    }
+
+    /** Refuses SetVersion from masters older than the newest epoch in {@code e} (failover fencing). */
+    ChunkServerRpc withEpoch(MasterEpoch e) {
+        this.epoch = e;
+        return this;
     }
 
     /** Runs a disk task on {@code executor}; its GrainException completes the future exceptionally. */
@@ -159,6 +166,12 @@ final class ChunkServerRpc implements RpcHandler {
     }
 
     private void setVersion(RpcCall call, SetVersionRequest r) {
+        long e = call.request().getEpoch();
+        if (e > 0 && e < epoch.highest()) {
+            call.fail(StatusCode.ENOTACTIVE, "master of epoch " + e + " is fenced: a master of epoch "
+                    + epoch.highest() + " is active");
+            return;
+        }
         long h = r.getHandle();
         onDisk(disk.writer(h), () -> applyVersion(r)).whenComplete((length, err) -> {
             if (err != null) {

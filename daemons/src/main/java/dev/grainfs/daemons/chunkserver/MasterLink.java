@@ -26,11 +26,22 @@ final class MasterLink {
     private final RpcClient rpc;
     private final ChunkServer server;
     private final Consumer<HeartbeatResponse> onCommands;
+    private final int index;
+    private final MasterEpoch epoch;
     private boolean registered;
+    private boolean fencedLogged;
     private boolean unreachableLogged;
     private volatile long lastContactMs;
 
     MasterLink(HostPort master, RpcClient rpc, ChunkServer server, Consumer<HeartbeatResponse> onCommands) {
+        this(master, 0, new MasterEpoch(), rpc, server, onCommands);
+    }
+
+    /** The link to master {@code index} of the server's list; orders are obeyed only from the newest epoch. */
+    MasterLink(HostPort master, int index, MasterEpoch epoch, RpcClient rpc, ChunkServer server,
+               Consumer<HeartbeatResponse> onCommands) {
+        this.index = index;
+        this.epoch = epoch;
         this.master = master;
         this.rpc = rpc;
         this.server = server;
@@ -72,7 +83,9 @@ final class MasterLink {
         RegisterRequest.Builder r = RegisterRequest.newBuilder().setAddress(self)
                 .setCapacity(server.store().capacityBytes()).setUsed(server.store().usedBytes())
                 .addAllReplicas(server.store().report());
-        try (Reply reply = rpc.call(master, Request.newBuilder().setRegister(r).build(), CALL_TIMEOUT_MS).join()) {
+        try (Reply reply = rpc.call(master, Request.newBuilder().setEpoch(epoch.highest()).setRegister(r).build(),
+                CALL_TIMEOUT_MS).join()) {
+            epoch.admit(reply.response().getRegister().getEpoch(), master);
             registered = true;
             log.info("registered with master {} ({} replicas reported)", master, r.getReplicasCount());
         } catch (RuntimeException e) {
@@ -85,20 +98,28 @@ final class MasterLink {
                 .setCapacity(server.store().capacityBytes()).setUsed(server.store().usedBytes())
                 .setChunkCount(server.store().count()).setActiveTransfers(server.activeTransfers())
                 .addAllLeaseRenewals(server.leasesToRenew());
-        ChunkReports.Drained drained = server.reports().drainInto(hb);
+        ChunkReports.Drained drained = server.reports().drainInto(index, hb);
         HeartbeatResponse resp;
-        try (Reply reply = rpc.call(master, Request.newBuilder().setHeartbeat(hb).build(), CALL_TIMEOUT_MS).join()) {
+        try (Reply reply = rpc.call(master, Request.newBuilder().setEpoch(epoch.highest()).setHeartbeat(hb).build(),
+                CALL_TIMEOUT_MS).join()) {
             resp = reply.response().getHeartbeat();
         } catch (RuntimeException e) {
-            server.reports().restore(drained);
+            server.reports().restore(index, drained);
             throw GrainException.from(e);
         }
         if (resp.getReregister()) {
-            server.reports().restore(drained);
+            server.reports().restore(index, drained);
             registered = false;
             register();
             return;
         }
-        onCommands.accept(resp);
+        if (epoch.admit(resp.getEpoch(), master)) {
+            fencedLogged = false;
+            onCommands.accept(resp);
+        } else if (resp.getEpoch() > 0 && !fencedLogged) {
+            log.warn("master {} is of epoch {}, older than {}: its orders are ignored", master, resp.getEpoch(),
+                    epoch.highest());
+            fencedLogged = true;
+        }
     }
 }

@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   I/O thread:  apply + append (write lock) -> whenDurable(txid, answer) -> next request
- *   committer:   take waiters -> sync(last txid) -> run their answers -> take waiters ...
+ *   committer:   take waiters -> sync(last txid) -> [shadow ack] -> run their answers -> take waiters ...
  * </pre>
+ * With a synchronous shadow master an op is durable once it is fsynced here and acknowledged by the
+ * shadow ({@link ShadowFeed#awaitShadow}, bounded by the shadow timeout).
  *
  * Threading: {@link #whenDurable} from any thread; answers run on the committer thread (or at
  * once on the caller's when already durable), in no particular order.
@@ -31,13 +33,15 @@ final class Committer implements AutoCloseable {
     }
 
     private final Journal journal;
+    private final ShadowFeed shadow;
     private final Thread thread;
     private final Object lock = new Object();
     private List<Waiter> waiting = new ArrayList<>(); // guarded by lock
     private boolean closed; // guarded by lock
 
-    Committer(Journal journal) {
+    Committer(Journal journal, ShadowFeed shadow) {
         this.journal = journal;
+        this.shadow = shadow;
         this.thread = new Thread(this::run, "master-committer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -45,7 +49,7 @@ final class Committer implements AutoCloseable {
 
     /** Runs {@code done} once every op up to {@code txid} is durable (at once when it already is). */
     void whenDurable(long txid, Done done) {
-        if (txid <= journal.durableTxid()) {
+        if (txid <= journal.durableTxid() && txid <= shadow.shadowTxid()) {
             done.run(null);
             return;
         }
@@ -78,7 +82,9 @@ final class Committer implements AutoCloseable {
             }
             MasterCore.JournalFailure failure = null;
             try {
-                journal.sync(journal.lastTxid());
+                long upTo = journal.lastTxid();
+                journal.sync(upTo);
+                shadow.awaitShadow(upTo); // the shadow has been pulling these ops since they were logged
             } catch (IOException e) {
                 failure = new MasterCore.JournalFailure(e);
                 log.error("FATAL: {}", failure.getMessage(), e);

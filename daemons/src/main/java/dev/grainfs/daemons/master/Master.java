@@ -64,7 +64,9 @@ public final class Master implements AutoCloseable {
     public static Master open(MasterConfig config, HealingConfig healing, WireSecurity security, Exports exports)
             throws IOException {
         MasterStorage.Recovered r = MasterStorage.recover(config.metaDir(), OpLogOptions.defaults());
-        return new Master(config, healing, r.storage(), r.state(), security, exports);
+        Master m = new Master(config, healing, r.storage(), r.state(), security, exports);
+        m.core.epoch = EpochFile.read(config.metaDir());
+        return m;
     }
 
     private final WireSecurity security;
@@ -88,9 +90,9 @@ public final class Master implements AutoCloseable {
         NamespaceService namespace = new NamespaceService(core, trash);
         ChunkService chunks = new ChunkService(core, rpc, safeMode, tokens);
         AdminService admin = new AdminService(safeMode, this::checkpoint);
-        this.committer = new Committer(storage);
+        this.committer = new Committer(storage, core.shadows);
         this.server = new RpcServer("master", new MasterRpc(core, namespace, chunks, servers, admin, safeMode,
-                committer, workers).withHealing(healing).withExports(exports), 2, security).observer(metrics.daemon);
+                committer, workers).withHealing(healing).withExports(exports).withShadow(new ShadowService(core)), 2, security).observer(metrics.daemon);
     }
 
     public HostPort start() throws IOException {
@@ -105,7 +107,7 @@ public final class Master implements AutoCloseable {
             long purge = healing.purgeIntervalMs();
             timers.scheduleWithFixedDelay(healing::purgeTrash, purge, purge, TimeUnit.MILLISECONDS);
         }
-        log.info("master listening on {}", address);
+        log.info("master listening on {} (epoch {})", address, core.epoch());
         dev.grainfs.daemons.security.SecurityLog.announce(log, "master", security);
         return address;
     }
@@ -117,6 +119,29 @@ public final class Master implements AutoCloseable {
     public HostPort startHttp(int port) throws IOException {
         http = MasterPages.routes(new dev.grainfs.daemons.http.HttpStatusServer("master"), status, metrics.daemon);
         return http.start(config.bindHost(), port);
+    }
+
+    /**
+     * How long an answer waits for a silent shadow master before this master goes on alone (default 5 s).
+     */
+    public Master withShadowTimeoutMs(long ms) {
+        core.shadows.timeoutMs(ms);
+        return this;
+    }
+
+    /** This master's epoch: 1, raised by each failover (tests, status). */
+    public long epoch() {
+        return core.epoch();
+    }
+
+    /** True once this master heard of a newer epoch and refuses changes (tests, status). */
+    public boolean fenced() {
+        return core.fenced();
+    }
+
+    /** The shadow master that pulls this master's log, or null if none ever did. */
+    public ShadowFeed.View shadow() {
+        return core.shadows.view();
     }
 
     /** The cached status summary and JSON views (tests, the report command). */
@@ -146,10 +171,7 @@ public final class Master implements AutoCloseable {
     }
 
     private void maybeCheckpoint() {
-        boolean due = storage.recordsSinceCheckpoint() >= config.checkpointRecords()
-                || (storage.recordsSinceCheckpoint() > 0
-                    && System.currentTimeMillis() - lastCheckpointMs >= config.checkpointMs());
-        if (due) {
+        if (storage.checkpointDue(config.checkpointRecords(), config.checkpointMs(), lastCheckpointMs)) {
             try {
                 checkpoint();
             } catch (IOException e) {

@@ -19,7 +19,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link #submit} applies an op and appends it to the journal under the write lock; nothing is
  * answered before the op is durable: namespace mutations return a {@link Durable} that the
  * {@link Committer} sends after the shared fsync, and paths that block anyway (leases, registration)
- * call {@link #sync} outside the lock. Replica deletions wait for durability too.
+ * call {@link #sync} outside the lock. Replica deletions wait for durability too. With a shadow
+ * master synchronous, durable means on this master's disk and acknowledged by the shadow
+ * ({@link ShadowFeed}).
  *
  * Lock order: take {@link #lock} before touching state, registry, leases or placement.
  */
@@ -37,6 +39,10 @@ public final class MasterCore {
     final MasterMetrics metrics;
     /** Replica deletions waiting for the op that freed them to be durable, in txid order. */
     private final java.util.ArrayDeque<DeferredDeletion> deferredDeletions = new java.util.ArrayDeque<>();
+    /** The shadow master's log stream; answers wait for the shadow's acknowledgement too. */
+    final ShadowFeed shadows;
+    /** True on a shadow master: it learns replica locations from reports but orders nothing. */
+    volatile boolean follower;
     /** Rises with each failover; chunkservers and clients refuse orders from an older epoch. */
     volatile long epoch = 1;
 
@@ -45,6 +51,7 @@ public final class MasterCore {
         this.config = config;
         this.state = state;
         this.journal = journal;
+        this.shadows = new ShadowFeed(ShadowFeed.DEFAULT_TIMEOUT_MS, journal.lastTxid());
         this.leases = new LeaseManager(config.leaseMs());
         this.healing = healing;
         this.replication = new ReplicationMonitor(state.chunks(), servers, leases, placement,
@@ -53,6 +60,34 @@ public final class MasterCore {
 
     long epoch() {
         return epoch;
+    }
+
+    /** The epoch of a newer master this one has heard of (0: none): it then refuses every change. */
+    private volatile long fencedBy;
+
+    /**
+     * Notes the epoch a peer (a chunkserver) has seen; a higher one than ours means a shadow was
+     * promoted while we were away, and this master steps down for good.
+     */
+    void noteEpoch(long seen) {
+        if (seen > epoch && seen > fencedBy) {
+            fencedBy = seen;
+            org.slf4j.LoggerFactory.getLogger(MasterCore.class).warn("FENCED: a master of epoch {} is active (this "
+                    + "one is of epoch {}): refusing every change; restart this machine as the shadow of the "
+                    + "new master", seen, epoch);
+        }
+    }
+
+    /** Throws ENOTACTIVE once a newer master is known. */
+    void refuseIfFenced() throws GrainException {
+        if (fencedBy > 0) {
+            throw GrainException.of(dev.grainfs.core.wire.proto.StatusCode.ENOTACTIVE, "this master (epoch %d) was "
+                    + "replaced by a master of epoch %d: send changes to the active master", epoch, fencedBy);
+        }
+    }
+
+    boolean fenced() {
+        return fencedBy > 0;
     }
 
     /** Master wall clock in ns for op timestamps. */
@@ -83,6 +118,7 @@ public final class MasterCore {
             // the op is in memory but cannot be made durable: the master must not go on
             throw new JournalFailure(e);
         }
+        shadows.offer(txid, op);
         for (ChunkInfo c : freed) {
             scheduleDeletion(c, txid);
         }
@@ -94,11 +130,17 @@ public final class MasterCore {
         return journal.lastTxid();
     }
 
+    /** Ops up to this txid are durable here and, when a shadow is synchronous, on the shadow too. */
+    long committedTxid() {
+        return Math.min(journal.durableTxid(), shadows.shadowTxid());
+    }
+
     void sync(long txid) throws GrainException {
         long start = System.nanoTime();
         try {
             journal.sync(txid);
             metrics.logSynced(System.nanoTime() - start);
+            shadows.awaitShadow(txid);
         } catch (IOException e) {
             throw new JournalFailure(e);
         }
@@ -129,7 +171,7 @@ public final class MasterCore {
 
     /** Moves the deletions of durable ops to their servers' pending lists; caller holds the write lock. */
     void releaseDurableDeletions() {
-        long durable = journal.durableTxid();
+        long durable = committedTxid();
         while (!deferredDeletions.isEmpty() && deferredDeletions.peekFirst().txid() <= durable) {
             DeferredDeletion d = deferredDeletions.pollFirst();
             for (int slot : d.slots()) {

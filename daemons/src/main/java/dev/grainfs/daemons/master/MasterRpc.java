@@ -34,6 +34,7 @@ final class MasterRpc implements RpcHandler {
     private final SafeMode safeMode;
     private final Committer committer;
     private HealingService healing;
+    private ShadowService shadow;
     private final ExecutorService workers;
     private Exports exports = Exports.OPEN;
 
@@ -55,6 +56,12 @@ final class MasterRpc implements RpcHandler {
         return this;
     }
 
+    /** Adds the shadow master's log stream (pulls and snapshot reads). */
+    MasterRpc withShadow(ShadowService s) {
+        this.shadow = s;
+        return this;
+    }
+
     /** Applies root squashing and the superuser group of {@code e} to every caller. */
     MasterRpc withExports(Exports e) {
         this.exports = e;
@@ -63,6 +70,7 @@ final class MasterRpc implements RpcHandler {
 
     @Override
     public void handle(RpcCall call) {
+        core.noteEpoch(call.request().getEpoch()); // chunkservers tell the epoch they know: fencing
         switch (call.request().getBodyCase()) {
             case STAT, LIST, READLINK, STATFS, GET_LOCATIONS -> serve(call);
             case MKDIR, CREATE, DELETE, RENAME, SET_ATTR, SYMLINK, TRUNCATE, COMMIT_SIZE -> mutate(call);
@@ -71,13 +79,19 @@ final class MasterRpc implements RpcHandler {
                     toWorkers(call);
                 }
             }
+            case SHADOW_PULL -> toWorkers(call, () -> shadow.pull(call));
+            case SHADOW_SNAPSHOT -> toWorkers(call, () -> shadow.snapshot(call));
             default -> toWorkers(call);
         }
     }
 
     private void toWorkers(RpcCall call) {
+        toWorkers(call, () -> serve(call));
+    }
+
+    private void toWorkers(RpcCall call, Runnable task) {
         try {
-            workers.execute(() -> serve(call));
+            workers.execute(task);
         } catch (RejectedExecutionException e) {
             call.fail(StatusCode.EAGAIN, "master is shutting down");
         }
@@ -85,6 +99,7 @@ final class MasterRpc implements RpcHandler {
 
     private boolean refusedInSafeMode(RpcCall call) {
         try {
+            core.refuseIfFenced();
             safeMode.refuseMutation();
             return false;
         } catch (GrainException e) {

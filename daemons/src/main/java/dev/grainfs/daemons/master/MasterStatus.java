@@ -160,10 +160,12 @@ public final class MasterStatus implements AutoCloseable {
     public Map<String, Object> cluster() {
         Summary s = summary();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("role", "active");
+        m.put("role", core.fenced() ? "fenced" : "active");
         m.put("epoch", core.epoch());
         m.put("safeMode", false);
-        m.put("shadowLagRecords", null);
+        ShadowFeed.View shadow = core.shadows.view();
+        m.put("shadowLagRecords", shadow == null ? null : shadow.lagOps());
+        m.put("shadow", shadow == null ? null : shadowJson(shadow));
         m.put("uptimeSeconds", (System.nanoTime() - startedNs) / 1_000_000_000L);
         m.put("capacityBytes", s.capacityBytes());
         m.put("usedBytes", s.usedBytes());
@@ -178,6 +180,16 @@ public final class MasterStatus implements AutoCloseable {
         m.put("deadServers", s.deadServers());
         m.put("healthAgeMs", s.healthKnown() ? s.healthAgeNs() / 1_000_000L : null);
         m.put("healthWalkMs", s.healthKnown() ? s.walkNanos() / 1_000_000.0 : null);
+        return m;
+    }
+
+    private static Map<String, Object> shadowJson(ShadowFeed.View v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("address", v.address());
+        m.put("synchronous", v.synchronous());
+        m.put("ackedTxid", v.ackedTxid());
+        m.put("lagRecords", v.lagOps());
+        m.put("lastPullMsAgo", System.currentTimeMillis() - v.lastSeenMs());
         return m;
     }
 

@@ -73,7 +73,7 @@ final class ServerService {
     }
 
     Response.Builder heartbeat(HeartbeatRequest r) throws GrainException {
-        HeartbeatResponse.Builder out = HeartbeatResponse.newBuilder();
+        HeartbeatResponse.Builder out = HeartbeatResponse.newBuilder().setEpoch(core.epoch());
         long txid = -1;
         core.lock.writeLock().lock();
         try {
@@ -145,6 +145,13 @@ final class ServerService {
      */
     private long accept(ServerInfo s, ReplicaReport rep) throws GrainException {
         ChunkInfo c = core.state.chunks().get(rep.getHandle());
+        if (core.follower) {
+            // a shadow only learns where current replicas are; deleting and adopting are the master's calls
+            if (c != null && rep.getVersion() == c.version() && c.addReplica(s.slot())) {
+                s.adjustChunkCount(1);
+            }
+            return -1;
+        }
         if (c == null) {
             core.deleteReplicaWhenDurable(s, rep.getHandle());
             return -1;

@@ -39,7 +39,7 @@ public final class MasterDirectBench {
         Permissions root = new Permissions(Caller.newBuilder().setUid(0).setGid(0).build());
         int perThread = Math.max(FILES_PER_DIR, ops / threads / FILES_PER_DIR * FILES_PER_DIR);
         List<String[]> rows = new ArrayList<>();
-        try (Committer committer = new Committer(r.storage()); MasterStorage storage = r.storage()) {
+        try (Committer committer = new Committer(r.storage(), core.shadows); MasterStorage storage = r.storage()) {
             for (int t = 0; t < threads; t++) {
                 ns.mkdir(root, MkdirRequest.newBuilder().setPath("/t" + t).setParents(true).build());
             }

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Calls the master on behalf of a client: stamps the caller's identity, retries while the master
  * is unreachable or in safe mode (up to the configured time), and moves to the next master of the
- * list when one does not answer. Thread-safe.
+ * list when one does not answer or is not the active one (a shadow, or a master fenced by a
+ * failover: ENOTACTIVE). Thread-safe.
  */
 public final class MasterClient {
     private final RpcClient rpc;
@@ -46,6 +47,9 @@ public final class MasterClient {
             } catch (RuntimeException e) {
                 GrainException g = GrainException.from(e);
                 boolean retriable = g.status() == StatusCode.EAGAIN
+                        // a shadow or fenced master: the active one is another of the list (during a
+                        // failover, none may be active yet: keep going round until the retry window ends)
+                        || (g.status() == StatusCode.ENOTACTIVE && masters.size() > 1)
                         || (g.status() == StatusCode.EIO && g.failedServer().equals(m.toString()))
                         || (g.status() == StatusCode.ETIMEDOUT && g.failedServer().equals(m.toString()));
                 if (!retriable || System.nanoTime() > deadline) {

@@ -63,6 +63,16 @@ public final class MetadataAdmin implements AutoCloseable {
                 .getCheckpoint().getTxid();
     }
 
+    /**
+     * {@code grainfs failover}: asks the shadow master at the head of this admin's master list to become
+     * the active master; returns the new epoch. It switches over after answering. Without {@code force}
+     * a shadow that knows it is behind the master refuses (EAGAIN).
+     */
+    public long promote(boolean force) throws GrainException {
+        return master.call(config.caller(), Request.newBuilder().setPromote(
+                dev.grainfs.core.wire.proto.PromoteRequest.newBuilder().setForce(force))).getPromote().getEpoch();
+    }
+
     @Override
     public void close() {
         rpc.close();

@@ -99,6 +99,26 @@ public final class MasterStorage implements Journal {
         return new Recovered(state, new MasterStorage(oplog, store, after), replayed[0], ms, loadMs);
     }
 
+    /**
+     * Replaces the state in a meta dir no master or shadow holds open with a snapshot taken at
+     * {@code txid} (a shadow master that fell too far behind): every checkpoint and log segment there
+     * is removed first, since they may not lead to this state, then the snapshot is written as the
+     * only checkpoint. A crash in between leaves an empty meta dir, and the shadow fetches again.
+     */
+    public static void install(Path metaDir, long txid, byte[] image, int length) throws IOException {
+        Files.createDirectories(metaDir);
+        try (var files = Files.list(metaDir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.matches("(ckpt-\\d{20}\\.ckpt|log-\\d{20}\\.wal)")) {
+                    Files.delete(f);
+                }
+            }
+        }
+        CheckpointStore.open(metaDir).write(txid, out -> out.write(image, 0, length));
+        log.info("installed the master's snapshot at txid {} ({} bytes) in {}", txid, length, metaDir);
+    }
+
     @Override
     public long append(MasterOp op) throws IOException {
         return oplog.append(op.toByteArray());
@@ -125,6 +145,12 @@ public final class MasterStorage implements Journal {
 
     public long recordsSinceCheckpoint() {
         return oplog.lastTxid() - checkpointTxid;
+    }
+
+    /** A checkpoint is due: {@code maxRecords} logged since the last one, or any after {@code maxMs}. */
+    public boolean checkpointDue(long maxRecords, long maxMs, long lastCheckpointMs) {
+        long n = recordsSinceCheckpoint();
+        return n >= maxRecords || (n > 0 && System.currentTimeMillis() - lastCheckpointMs >= maxMs);
     }
 
     /**
