@@ -21,6 +21,9 @@ final class MountCommand implements Callable<Integer> {
     @Option(names = "-o", paramLabel = "OPTIONS", description = "mount options: allow_other, ro, big_writes, "
             + "max_write=N, max_read=N, attr_timeout=S, entry_timeout=S (see docs/mount.md)")
     String options = "";
+    @Option(names = "--metrics-port", paramLabel = "[HOST:]PORT", description = "serve Prometheus /metrics "
+            + "there (PORT alone: every interface; 0 = any free port); off by default; also -o metrics_port=PORT")
+    String metricsPort;
     @Option(names = "--foreground", description = "accepted for compatibility: grainfs mount always stays in the foreground")
     boolean foreground;
     @Parameters(index = "0", paramLabel = "MOUNTPOINT")
@@ -29,9 +32,16 @@ final class MountCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Daemons.logInfo();
+        MountOptions opts = MountOptions.parse(options);
+        if (metricsPort != null) {
+            opts = opts.withMetrics(MountOptions.metricsAddress(metricsPort));
+        }
         GrainClient client = GrainClient.connect(Main.clientConfig(master != null ? master : parent.master));
-        FuseMount mount = FuseMount.mount(client, mountpoint, MountOptions.parse(options));
+        FuseMount mount = FuseMount.mount(client, mountpoint, opts);
         Daemons.announce("mounted " + client.master() + " on " + mount.mountpoint());
+        if (mount.metricsAddress() != null) {
+            Daemons.announce("metrics on " + mount.metricsAddress());
+        }
         Thread waiter = new Thread(() -> {
             try {
                 mount.awaitUnmount(); // fusermount -u ends the FUSE loop

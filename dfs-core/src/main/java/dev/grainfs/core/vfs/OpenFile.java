@@ -18,6 +18,7 @@ final class OpenFile {
     }
 
     private final long inode;
+    private final dev.grainfs.core.client.ReadObserver reads;
     private GrainFile file;
     private volatile String path;
     private volatile long size;
@@ -26,7 +27,9 @@ final class OpenFile {
     /** Permission bits to set once the last handle closes (-1 = none); see Vfs#create. */
     private volatile int modeOnClose = -1;
 
-    OpenFile(GrainFile file, String path) {
+    OpenFile(GrainFile file, String path, dev.grainfs.core.client.ReadObserver reads) {
+        this.reads = reads;
+        file.observeReads(reads);
         this.file = file;
         this.inode = file.inode();
         this.path = path;
@@ -52,6 +55,7 @@ final class OpenFile {
             return;
         }
         file.close();
+        fresh.observeReads(reads);
         file = fresh;
         path = newPath;
     }

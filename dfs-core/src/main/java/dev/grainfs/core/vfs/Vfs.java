@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * handle's writes are buffered in it; flush (every close) puts them on all replicas and tells the
  * master the size, so another client that opens the file afterwards sees every byte.
  *
+ * What the caches and write buffers do is told to a {@link VfsObserver} (the mount's metrics).
+ *
  * Thread-safe: the kernel calls from many threads at once.
  */
 public final class Vfs implements AutoCloseable {
@@ -36,10 +38,16 @@ public final class Vfs implements AutoCloseable {
     private final AttrCache attrs;
     private final HandleTable<OpenFile> files = new HandleTable<>();
     private final StatAhead statAhead;
+    private final VfsObserver observer;
 
     public Vfs(GrainClient client, VfsConfig config) {
+        this(client, config, VfsObserver.NONE);
+    }
+
+    public Vfs(GrainClient client, VfsConfig config, VfsObserver observer) {
         this.client = client;
         this.config = config;
+        this.observer = observer;
         this.self = client.config().caller();
         this.attrs = new AttrCache(config.attrTtl().toNanos());
         this.statAhead = new StatAhead(config.attrTtl().toNanos(), System::nanoTime);
@@ -54,11 +62,13 @@ public final class Vfs implements AutoCloseable {
     /** lstat: a symlink's own attributes; an open file shows what this mount wrote to it. */
     public FileStat getattr(Caller c, String path) throws GrainException {
         FileStat st = attrs.get(path);
+        observer.attrLookup(st != null);
         if (st == null) {
             st = client.lstat(c, path);
             attrs.put(path, st);
             String dir = VfsPaths.parent(path);
             if (statAhead.missed(dir)) {
+                observer.statAhead();
                 listQuietly(c, dir);
             }
         }
@@ -78,6 +88,7 @@ public final class Vfs implements AutoCloseable {
     public FileStat fgetattr(long fh) throws GrainException {
         OpenFile of = handle(fh);
         FileStat st = attrs.get(of.path());
+        observer.attrLookup(st != null && st.inode() == of.inode());
         if (st == null || st.inode() != of.inode()) {
             st = client.lstat(self, of.path());
             attrs.put(of.path(), st);
@@ -146,6 +157,7 @@ public final class Vfs implements AutoCloseable {
         }
         for (OpenFile of : files.values()) {
             if (VfsPaths.isWithin(of.path(), src)) {
+                flushed(of.dirty(), VfsObserver.FlushCause.RENAME);
                 of.movedTo(VfsPaths.moved(of.path(), src, dst), p -> client.open(self, p, true));
             }
         }
@@ -301,7 +313,7 @@ public final class Vfs implements AutoCloseable {
     /** close(2) of one descriptor: the data is on every replica and the master has the size. */
     public void flush(long fh) throws GrainException {
         OpenFile of = handle(fh);
-        if (of.flush()) {
+        if (flushed(of.flush(), VfsObserver.FlushCause.CLOSE)) {
             attrs.invalidate(of.path());
         }
     }
@@ -309,7 +321,7 @@ public final class Vfs implements AutoCloseable {
     /** flush, and the replicas forced the data to their disks. */
     public void fsync(long fh) throws GrainException {
         OpenFile of = handle(fh);
-        if (of.fsync()) {
+        if (flushed(of.fsync(), VfsObserver.FlushCause.FSYNC)) {
             attrs.invalidate(of.path());
         }
     }
@@ -330,7 +342,7 @@ public final class Vfs implements AutoCloseable {
         if (of == null) {
             return;
         }
-        boolean dirty = of.dirty();
+        boolean dirty = flushed(of.dirty(), VfsObserver.FlushCause.RELEASE);
         try {
             of.close();
         } finally {
@@ -348,11 +360,17 @@ public final class Vfs implements AutoCloseable {
         return files.handleCount();
     }
 
+    /** Number of open files (inodes; several handles may share one). */
+    public int openFiles() {
+        return files.fileCount();
+    }
+
     /** Flushes and closes every file still open (the mount is going away). */
     @Override
     public void close() {
         for (OpenFile of : files.clear()) {
             try {
+                flushed(of.dirty(), VfsObserver.FlushCause.UNMOUNT);
                 of.close();
             } catch (GrainException | RuntimeException e) {
                 log.warn("{}: data written to it may be lost: {}", of.path(), e.getMessage());
@@ -362,8 +380,16 @@ public final class Vfs implements AutoCloseable {
 
     // ---------------------------------------------------------------- helpers
 
+    /** Tells the observer about a flush of buffered writes when there were any; returns {@code dirty}. */
+    private boolean flushed(boolean dirty, VfsObserver.FlushCause cause) {
+        if (dirty) {
+            observer.flushed(cause);
+        }
+        return dirty;
+    }
+
     private HandleTable.Added<OpenFile> adopt(GrainFile g, String path) throws GrainException {
-        HandleTable.Added<OpenFile> a = files.add(g.inode(), new OpenFile(g, path));
+        HandleTable.Added<OpenFile> a = files.add(g.inode(), new OpenFile(g, path, observer));
         if (!a.candidateKept()) {
             g.close(); // another open of the same inode won the race
         }
@@ -382,7 +408,7 @@ public final class Vfs implements AutoCloseable {
     private void flushOpen(String path) throws GrainException {
         for (OpenFile of : files.values()) {
             if (of.dirty() && of.path().equals(path)) {
-                of.flush();
+                flushed(of.flush(), VfsObserver.FlushCause.SETATTR);
             }
         }
     }
