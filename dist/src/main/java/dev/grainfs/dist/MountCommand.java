@@ -5,10 +5,12 @@ import dev.grainfs.fuse.FuseMount;
 import dev.grainfs.fuse.MountOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(name = "mount", description = "Mount the cluster as a local directory (FUSE); SIGTERM or fusermount -u unmounts.",
         footer = {"", "Examples:", "  grainfs mount /mnt/grainfs",
@@ -16,6 +18,8 @@ import picocli.CommandLine.ParentCommand;
 final class MountCommand implements Callable<Integer> {
     @ParentCommand
     Main parent;
+    @Spec
+    CommandLine.Model.CommandSpec spec;
     @Option(names = "--master", paramLabel = "HOST:PORT[,HOST:PORT]", description = "master address(es)")
     String master;
     @Option(names = "-o", paramLabel = "OPTIONS", description = "mount options: allow_other, ro, big_writes, "
@@ -32,12 +36,24 @@ final class MountCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Daemons.logInfo();
-        MountOptions opts = MountOptions.parse(options);
-        if (metricsPort != null) {
-            opts = opts.withMetrics(MountOptions.metricsAddress(metricsPort));
+        MountOptions opts;
+        try {
+            opts = MountOptions.parse(options);
+            if (metricsPort != null) {
+                opts = opts.withMetrics(MountOptions.metricsAddress(metricsPort));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         GrainClient client = GrainClient.connect(Main.clientConfig(master != null ? master : parent.master));
-        FuseMount mount = FuseMount.mount(client, mountpoint, opts);
+        FuseMount mount;
+        try {
+            mount = FuseMount.mount(client, mountpoint, opts);
+        } catch (java.io.IOException e) {
+            client.close();
+            System.err.println("grainfs mount: " + e.getMessage());
+            return 1;
+        }
         Daemons.announce("mounted " + client.master() + " on " + mount.mountpoint());
         if (mount.metricsAddress() != null) {
             Daemons.announce("metrics on " + mount.metricsAddress());

@@ -69,7 +69,6 @@ public final class FuseMount implements AutoCloseable {
         }
         Path dir = mountpoint.toAbsolutePath().normalize();
         clearStaleMount(dir);
-        Files.createDirectories(dir);
         MountMetrics metrics = new MountMetrics();
         Vfs vfs = new Vfs(client, opts.vfsConfig(), metrics);
         metrics.watch(vfs);
@@ -84,6 +83,15 @@ public final class FuseMount implements AutoCloseable {
                 vfs.close();
                 throw new IOException("metrics_port: " + e.getMessage(), e);
             }
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            if (http != null) {
+                http.close();
+            }
+            vfs.close();
+            throw e;
         }
         GrainFuse fs = new GrainFuse(vfs, metrics);
         String[] args = opts.fuseArgs("grainfs@" + client.master()).toArray(new String[0]);

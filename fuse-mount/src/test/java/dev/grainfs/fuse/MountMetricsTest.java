@@ -128,6 +128,7 @@ class MountMetricsTest {
             IOException e = assertThrows(IOException.class, () -> FuseMount.mount(m.client, dir, o));
             assertTrue(e.getMessage().startsWith("metrics_port: cannot serve http"), e.getMessage());
             assertNull(MountTable.typeAt(dir));
+            assertFalse(Files.exists(dir), "nothing is left behind, not even the mount point");
             assertNull(m.mount.metricsAddress(), "off unless asked for");
         }
     }
