@@ -24,10 +24,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Four chunkserver processes, 50 files at replication 3; one chunkserver SIGKILLed: within
- * dead-after plus a bounded repair time every chunk has 3 live replicas again, `grainfs fsck` says
- * HEALTHY (and failed while it was not), and every file reads back identical. Prints the repair
- * rate; -Dgrainfs.rerep.mib=N sets the data written (default 200 MiB; docs/benchmarks.md used 2048).
+ * Four chunkserver processes, 50 files (more for large runs) at replication 3; one chunkserver SIGKILLed:
+ * within dead-after plus a bounded repair time every chunk has 3 live replicas again, `grainfs fsck` says
+ * HEALTHY (and failed while it was not), and every file reads back identical. Prints the repair rate
+ * beside this machine's disk write throughput (dd, in the data dirs' file system) and loopback TCP
+ * throughput, measured in the same run. Properties (docs/benchmarks.md, "Re-replication"):
+ * grainfs.rerep.mib (data written, default 200 MiB), grainfs.rerep.copyBandwidth (each chunkserver's
+ * --copy-bandwidth, default 0 = unbounded) and grainfs.rerep.maxCopies (--max-copies of the chunkservers
+ * and --max-copies-per-server of the master, default 4, the product default).
  */
 class ReReplicationProcessTest {
     @TempDir
@@ -36,24 +40,31 @@ class ReReplicationProcessTest {
     @Test
     void sigkilledChunkserverIsRepairedAndFsckTurnsHealthy() throws Exception {
         long totalMiB = Long.getLong("grainfs.rerep.mib", 200);
+        String copyBandwidth = System.getProperty("grainfs.rerep.copyBandwidth", "0");
+        String maxCopies = System.getProperty("grainfs.rerep.maxCopies", "4");
+        int files = (int) Math.max(50, totalMiB / 48);
+        double diskMiBps = MachineThroughput.ddWrite(dir, "conv=fsync");
+        double directMiBps = MachineThroughput.ddWrite(dir, "oflag=direct");
+        double loopbackMiBps = MachineThroughput.loopback(4L << 30);
         List<GrainfsProcess> cs = new ArrayList<>();
         try (GrainfsProcess m = GrainfsProcess.daemon(dir.resolve("m.log"), "master", "--meta-dir",
                 dir.resolve("meta").toString(), "--port", "0", "--chunk-size", "8m", "--heartbeat", "500ms",
-                "--dead-after", "3", "--lease", "5", "--replication-scan", "200ms")) {
+                "--dead-after", "3", "--lease", "5", "--replication-scan", "200ms",
+                "--max-copies-per-server", maxCopies)) {
             for (int i = 0; i < 4; i++) {
                 cs.add(GrainfsProcess.daemon(dir.resolve("cs" + i + ".log"), "chunkserver", "--master", m.address(),
                         "--data-dir", dir.resolve("cs" + i).toString(), "--port", "0", "--heartbeat", "500ms",
-                        "--copy-bandwidth", "0"));
+                        "--copy-bandwidth", copyBandwidth, "--max-copies", maxCopies));
             }
             try (GrainClient client = GrainClient.connect(HostPort.parse(m.address()))) {
                 await(20_000, () -> fsck(client).getLiveServers() == 4);
                 Map<String, byte[]> sums = new LinkedHashMap<>();
                 Random r = new Random(11);
-                long per = (totalMiB << 20) / 50;
+                long per = (totalMiB << 20) / files;
                 byte[] buf = new byte[(int) Math.min(per * 2, 64L << 20)];
                 client.mkdirs("/d");
                 long written = 0;
-                for (int i = 0; i < 50; i++) {
+                for (int i = 0; i < files; i++) {
                     int size = (int) Math.min(buf.length, i % 2 == 0 ? per / 2 + r.nextInt((int) per) : per);
                     r.nextBytes(buf);
                     try (GrainFile f = client.create("/d/f" + i, CreateOptions.defaults())) {
@@ -105,7 +116,8 @@ class ReReplicationProcessTest {
                 GrainfsProcess.Result release = GrainfsProcess.run("--master", m.address(), "safemode", "leave");
                 assertEquals(0, release.exit(), release.out() + release.err());
                 long dead = System.currentTimeMillis();
-                await(120_000, () -> fsck(client).getHealthy());
+                long repairBound = Math.max(120_000, (onVictim >> 20) * 1000 / 2); // at least 2 MiB/s
+                await(repairBound, () -> fsck(client).getHealthy());
                 long healthy = System.currentTimeMillis();
                 GrainfsProcess.Result ok = GrainfsProcess.run("--master", m.address(), "fsck");
                 assertEquals(0, ok.exit(), ok.out() + ok.err());
@@ -124,9 +136,15 @@ class ReReplicationProcessTest {
                     }
                 }
                 double secs = (healthy - dead) / 1000.0;
-                System.out.printf("RE-REPLICATION: %d MiB written, %d MiB on the killed server; detected dead after "
-                                + "%d ms; repaired in %.1f s = %.1f MiB/s (repairs held in safe mode until then)%n",
-                        written >> 20, onVictim >> 20, detected - kill, secs, (onVictim / 1048576.0) / secs);
+                double rate = (onVictim / 1048576.0) / secs;
+                System.out.printf("RE-REPLICATION: %d MiB written in %d files, %d MiB on the killed server; detected dead "
+                                + "after %d ms; repaired in %.1f s = %.1f MiB/s (repairs held in safe mode until then); "
+                                + "copy-bandwidth %s, max-copies %s%n", written >> 20, files, onVictim >> 20,
+                        detected - kill, secs, rate, copyBandwidth, maxCopies);
+                System.out.printf("RE-REPLICATION: this machine: disk write %.0f MiB/s (dd conv=fsync), %.0f MiB/s "
+                                + "(dd oflag=direct), loopback TCP %.0f MiB/s; repair rate %.1f MiB/s = %.1f%% of disk "
+                                + "(conv=fsync), %.1f%% of loopback%n", diskMiBps, directMiBps, loopbackMiBps, rate,
+                        100 * rate / diskMiBps, 100 * rate / loopbackMiBps);
             }
         } finally {
             for (GrainfsProcess p : cs) {

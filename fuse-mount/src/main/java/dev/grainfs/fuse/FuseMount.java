@@ -1,6 +1,8 @@
 package dev.grainfs.fuse;
 
 import dev.grainfs.core.client.GrainClient;
+import dev.grainfs.core.http.HttpStatusServer;
+import dev.grainfs.core.id.HostPort;
 import dev.grainfs.core.vfs.Vfs;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -23,6 +25,8 @@ import org.slf4j.LoggerFactory;
  *   m.awaitUnmount();   // returns after fusermount -u, close(), or SIGTERM (the shutdown hook closes)
  * </pre>
  *
+ * With {@link MountOptions#metrics} set, the mount's Prometheus metrics are served on /metrics there.
+ *
  * Lifecycle: mount returns once the kernel finished the FUSE handshake; libfuse's loop runs on its
  * own thread until the mount goes away. close unmounts (lazily, so a busy mount point detaches at
  * once), waits for the loop, then flushes and closes files a process still held open.
@@ -37,6 +41,8 @@ public final class FuseMount implements AutoCloseable {
     private final Vfs vfs;
     private final CompletableFuture<Void> loopDone;
     private final Thread shutdownHook;
+    private HttpStatusServer http;
+    private HostPort metricsAddress;
     private volatile boolean closed;
 
     private FuseMount(Path mountpoint, Vfs vfs, CompletableFuture<Void> loopDone) {
@@ -63,9 +69,31 @@ public final class FuseMount implements AutoCloseable {
         }
         Path dir = mountpoint.toAbsolutePath().normalize();
         clearStaleMount(dir);
-        Files.createDirectories(dir);
-        Vfs vfs = new Vfs(client, opts.vfsConfig());
-        GrainFuse fs = new GrainFuse(vfs);
+        MountMetrics metrics = new MountMetrics();
+        Vfs vfs = new Vfs(client, opts.vfsConfig(), metrics);
+        metrics.watch(vfs);
+        HttpStatusServer http = null;
+        HostPort metricsAt = null;
+        if (opts.metrics() != null) { // before mounting: a taken port fails the mount, leaving nothing behind
+            http = new HttpStatusServer("mount").route("/metrics", q -> metrics.page());
+            try {
+                metricsAt = http.start(opts.metrics().host(), opts.metrics().port());
+            } catch (IOException e) {
+                http.close();
+                vfs.close();
+                throw new IOException("metrics_port: " + e.getMessage(), e);
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            if (http != null) {
+                http.close();
+            }
+            vfs.close();
+            throw e;
+        }
+        GrainFuse fs = new GrainFuse(vfs, metrics);
         String[] args = opts.fuseArgs("grainfs@" + client.master()).toArray(new String[0]);
         CompletableFuture<Void> loopDone = new CompletableFuture<>();
         Thread loop = new Thread(() -> {
@@ -79,13 +107,15 @@ public final class FuseMount implements AutoCloseable {
         loop.setDaemon(true);
         loop.start();
         FuseMount m = new FuseMount(dir, vfs, loopDone);
+        m.http = http;
+        m.metricsAddress = metricsAt;
         try {
             if (!awaitLive(fs, loopDone)) {
                 m.close();
                 throw new IOException(dir + ": mount did not come up within " + MOUNT_TIMEOUT_MS + " ms");
             }
         } catch (IOException e) {
-            vfs.close();
+            m.close();
             throw e;
         }
         Runtime.getRuntime().addShutdownHook(m.shutdownHook);
@@ -141,6 +171,11 @@ public final class FuseMount implements AutoCloseable {
         return mountpoint;
     }
 
+    /** Where /metrics is served (the bound port when 0 was asked for), or null when metrics are off. */
+    public HostPort metricsAddress() {
+        return metricsAddress;
+    }
+
     /** Blocks until the file system is unmounted (close, fusermount -u, umount or SIGTERM). */
     public void awaitUnmount() throws InterruptedException {
         try {
@@ -175,6 +210,9 @@ public final class FuseMount implements AutoCloseable {
             log.debug("{}: FUSE loop ended with {}", mountpoint, e.toString());
         } finally {
             vfs.close();
+            if (http != null) {
+                http.close();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException | SecurityException e) {

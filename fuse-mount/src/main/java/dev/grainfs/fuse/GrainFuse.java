@@ -29,7 +29,8 @@ import ru.serce.jnrfuse.struct.Timespec;
  * Extended attributes stay unimplemented: the kernel then answers ENOTSUP itself without asking
  * again, which keeps ls -l and cp -a quiet and fast. Hard links answer EPERM.
  *
- * Called from libfuse's worker threads, concurrently.
+ * Every operation goes through {@link #call}, which times it and counts its errno for the mount's
+ * metrics. Called from libfuse's worker threads, concurrently.
  */
 final class GrainFuse extends FuseStubFS {
     private static final Logger log = LoggerFactory.getLogger(GrainFuse.class);
@@ -37,11 +38,13 @@ final class GrainFuse extends FuseStubFS {
     private static final int S_IFREG = 0100000;
 
     private final Vfs vfs;
+    private final MountMetrics metrics;
     private final Callers callers = new Callers();
     private final CountDownLatch live = new CountDownLatch(1);
 
-    GrainFuse(Vfs vfs) {
+    GrainFuse(Vfs vfs, MountMetrics metrics) {
         this.vfs = vfs;
+        this.metrics = metrics;
         acceptUtimeOmit();
     }
 
@@ -85,27 +88,23 @@ final class GrainFuse extends FuseStubFS {
 
     @Override
     public int getattr(String path, FileStat stat) {
-        try {
+        return call("getattr", path, () -> {
             Stats.fill(stat, vfs.getattr(caller(), path));
             return 0;
-        } catch (Exception e) {
-            return errno(e, "getattr", path);
-        }
+        });
     }
 
     @Override
     public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
-        try {
+        return call("fgetattr", path, () -> {
             Stats.fill(stat, vfs.fgetattr(fi.fh.get()));
             return 0;
-        } catch (Exception e) {
-            return errno(e, "fgetattr", path);
-        }
+        });
     }
 
     @Override
     public int readdir(String path, Pointer buf, FuseFillDir filler, long offset, FuseFileInfo fi) {
-        try {
+        return call("readdir", path, () -> {
             var entries = vfs.readdir(caller(), path);
             fill(filler, buf, ".");
             fill(filler, buf, "..");
@@ -115,9 +114,7 @@ final class GrainFuse extends FuseStubFS {
                 }
             }
             return 0;
-        } catch (Exception e) {
-            return errno(e, "readdir", path);
-        }
+        });
     }
 
     private static int fill(FuseFillDir filler, Pointer buf, String name) {
@@ -128,66 +125,54 @@ final class GrainFuse extends FuseStubFS {
 
     @Override
     public int mkdir(String path, long mode) {
-        try {
+        return call("mkdir", path, () -> {
             vfs.mkdir(caller(), path, (int) mode);
             return 0;
-        } catch (Exception e) {
-            return errno(e, "mkdir", path);
-        }
+        });
     }
 
     @Override
     public int rmdir(String path) {
-        try {
+        return call("rmdir", path, () -> {
             vfs.rmdir(caller(), path);
             return 0;
-        } catch (Exception e) {
-            return errno(e, "rmdir", path);
-        }
+        });
     }
 
     @Override
     public int unlink(String path) {
-        try {
+        return call("unlink", path, () -> {
             vfs.unlink(caller(), path);
             return 0;
-        } catch (Exception e) {
-            return errno(e, "unlink", path);
-        }
+        });
     }
 
     /** libfuse 2 passes no flags: renameat2(RENAME_NOREPLACE) gets EINVAL from the kernel and tools fall back. */
     @Override
     public int rename(String oldpath, String newpath) {
-        try {
+        return call("rename", oldpath, () -> {
             vfs.rename(caller(), oldpath, newpath, false);
             return 0;
-        } catch (Exception e) {
-            return errno(e, "rename", oldpath);
-        }
+        });
     }
 
     @Override
     public int symlink(String target, String linkpath) {
-        try {
+        return call("symlink", linkpath, () -> {
             vfs.symlink(caller(), target, linkpath);
             return 0;
-        } catch (Exception e) {
-            return errno(e, "symlink", linkpath);
-        }
+        });
     }
 
     @Override
     public int readlink(String path, Pointer buf, long size) {
-        try {
+        return call("readlink", path, () -> {
             byte[] t = vfs.readlink(caller(), path).getBytes(StandardCharsets.UTF_8);
             int n = (int) Math.min(t.length, size - 1); // libfuse wants it NUL-terminated, cut to fit
             buf.put(0, t, 0, n);
             buf.putByte(n, (byte) 0);
             return 0;
-        } catch (Exception e) {
-            return errno(e, "readlink", path);
-        }
+        });
     }
 
     @Override
@@ -200,43 +185,35 @@ final class GrainFuse extends FuseStubFS {
         if ((mode & S_IFMT) != S_IFREG) {
             return -Errno.EPERM; // no device files, FIFOs or sockets
         }
-        try {
+        return call("mknod", path, () -> {
             vfs.release(vfs.create(caller(), path, (int) mode, dev.grainfs.core.vfs.OpenFlags.O_EXCL));
             return 0;
-        } catch (Exception e) {
-            return errno(e, "mknod", path);
-        }
+        });
     }
 
     @Override
     public int chmod(String path, long mode) {
-        try {
+        return call("chmod", path, () -> {
             vfs.chmod(caller(), path, (int) mode);
             return 0;
-        } catch (Exception e) {
-            return errno(e, "chmod", path);
-        }
+        });
     }
 
     /** uid or gid (uid_t)-1 leaves it unchanged: (int) turns it into -1. */
     @Override
     public int chown(String path, long uid, long gid) {
-        try {
+        return call("chown", path, () -> {
             vfs.chown(caller(), path, (int) uid, (int) gid);
             return 0;
-        } catch (Exception e) {
-            return errno(e, "chown", path);
-        }
+        });
     }
 
     @Override
     public int utimens(String path, Timespec[] timespec) {
-        try {
+        return call("utimens", path, () -> {
             vfs.utimens(caller(), path, time(timespec[0]), time(timespec[1]));
             return 0;
-        } catch (Exception e) {
-            return errno(e, "utimens", path);
-        }
+        });
     }
 
     private static TimeSpec time(Timespec t) {
@@ -245,81 +222,68 @@ final class GrainFuse extends FuseStubFS {
 
     @Override
     public int truncate(String path, long size) {
-        try {
+        return call("truncate", path, () -> {
             vfs.truncate(caller(), path, size);
             return 0;
-        } catch (Exception e) {
-            return errno(e, "truncate", path);
-        }
+        });
     }
 
     @Override
     public int ftruncate(String path, long size, FuseFileInfo fi) {
-        try {
+        return call("ftruncate", path, () -> {
             vfs.ftruncate(fi.fh.get(), size);
             return 0;
-        } catch (Exception e) {
-            return errno(e, "ftruncate", path);
-        }
+        });
     }
 
     @Override
     public int statfs(String path, Statvfs stbuf) {
-        try {
+        return call("statfs", path, () -> {
             Stats.fill(stbuf, vfs.statfs());
             return 0;
-        } catch (Exception e) {
-            return errno(e, "statfs", path);
-        }
+        });
     }
 
     @Override
     public int access(String path, int mask) {
-        try {
+        return call("access", path, () -> {
             vfs.access(caller(), path, mask);
             return 0;
-        } catch (Exception e) {
-            return errno(e, "access", path);
-        }
+        });
     }
 
     @Override
     public int create(String path, long mode, FuseFileInfo fi) {
-        try {
+        return call("create", path, () -> {
             fi.fh.set(vfs.create(caller(), path, (int) mode, fi.flags.get()));
             return 0;
-        } catch (Exception e) {
-            return errno(e, "create", path);
-        }
+        });
     }
 
     @Override
     public int open(String path, FuseFileInfo fi) {
-        try {
+        return call("open", path, () -> {
             fi.fh.set(vfs.open(caller(), path, fi.flags.get()));
             return 0;
-        } catch (Exception e) {
-            return errno(e, "open", path);
-        }
+        });
     }
 
     @Override
     public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
-        try {
-            return vfs.read(fi.fh.get(), offset, direct(buf, size));
-        } catch (Exception e) {
-            return errno(e, "read", path);
-        }
+        return call("read", path, () -> {
+            int n = vfs.read(fi.fh.get(), offset, direct(buf, size));
+            metrics.read(n);
+            return n;
+        });
     }
 
     @Override
     public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
-        try {
+        return call("write", path, () -> {
             vfs.write(fi.fh.get(), offset, direct(buf, size));
+            metrics.written(size);
             return (int) size;
-        } catch (Exception e) {
-            return errno(e, "write", path);
-        }
+        });
     }
 
     /** The kernel's buffer as a ByteBuffer, without a copy; valid only during the call. */
@@ -329,22 +293,18 @@ final class GrainFuse extends FuseStubFS {
 
     @Override
     public int flush(String path, FuseFileInfo fi) {
-        try {
+        return call("flush", path, () -> {
             vfs.flush(fi.fh.get());
             return 0;
-        } catch (Exception e) {
-            return errno(e, "flush", path);
-        }
+        });
     }
 
     @Override
     public int fsync(String path, int isdatasync, FuseFileInfo fi) {
-        try {
+        return call("fsync", path, () -> {
             vfs.fsync(fi.fh.get());
             return 0;
-        } catch (Exception e) {
-            return errno(e, "fsync", path);
-        }
+        });
     }
 
     /** Directory changes are durable at the master before they are answered. */
@@ -355,17 +315,34 @@ final class GrainFuse extends FuseStubFS {
 
     @Override
     public int release(String path, FuseFileInfo fi) {
-        try {
+        return call("release", path, () -> {
             vfs.release(fi.fh.get());
             return 0;
-        } catch (Exception e) {
-            return errno(e, "release", path);
-        }
+        });
     }
 
     @Override
     public void destroy(Pointer initResult) {
         vfs.close();
+    }
+
+    /** One operation's body: 0, a byte count, or -errno; a GrainException carries the errno to answer. */
+    @FunctionalInterface
+    private interface Op {
+        int run() throws Exception;
+    }
+
+    /** Runs an operation, turns its failure into -errno, and tells the metrics what it answered and how fast. */
+    private int call(String op, String path, Op body) {
+        long start = System.nanoTime();
+        int result;
+        try {
+            result = body.run();
+        } catch (Exception e) {
+            result = errno(e, op, path);
+        }
+        metrics.answered(op, result, System.nanoTime() - start);
+        return result;
     }
 
     /** -errno for a failure; I/O errors and surprises are logged, ordinary POSIX errors are not. */

@@ -1,5 +1,6 @@
 package dev.grainfs.fuse;
 
+import dev.grainfs.core.id.HostPort;
 import dev.grainfs.core.vfs.VfsConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,10 +23,12 @@ import java.util.Locale;
  * @param defaultPermissions the kernel also checks mode bits itself before asking the cluster
  * @param debug              libfuse prints every request
  * @param extra              anything else, handed to libfuse as it is
+ * @param metrics            where to serve the mount's Prometheus /metrics (metrics_port=[HOST:]PORT); null = off
  */
 public record MountOptions(boolean allowOther, boolean readOnly, boolean bigWrites, int maxWrite, int maxRead,
                            Duration attrTimeout, Duration entryTimeout, Duration negativeTimeout,
-                           boolean multithreaded, boolean defaultPermissions, boolean debug, List<String> extra) {
+                           boolean multithreaded, boolean defaultPermissions, boolean debug, List<String> extra,
+                           HostPort metrics) {
     public static final int MAX_REQUEST = 128 << 10;
 
     public MountOptions {
@@ -37,7 +40,7 @@ public record MountOptions(boolean allowOther, boolean readOnly, boolean bigWrit
 
     public static MountOptions defaults() {
         return new MountOptions(false, false, true, MAX_REQUEST, MAX_REQUEST, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ZERO, true, true, false, List.of());
+                Duration.ofSeconds(1), Duration.ZERO, true, true, false, List.of(), null);
     }
 
     /** Parses "allow_other,ro,max_write=128k,attr_timeout=2s,..."; null or "" gives the defaults. */
@@ -50,6 +53,7 @@ public record MountOptions(boolean allowOther, boolean readOnly, boolean bigWrit
         boolean dp = m.defaultPermissions, debug = m.debug;
         int maxWrite = m.maxWrite, maxRead = m.maxRead;
         Duration attr = m.attrTimeout, entry = m.entryTimeout, negative = m.negativeTimeout;
+        HostPort metrics = m.metrics;
         List<String> extra = new ArrayList<>();
         for (String raw : o.split(",")) {
             String opt = raw.trim();
@@ -73,10 +77,28 @@ public record MountOptions(boolean allowOther, boolean readOnly, boolean bigWrit
                 case "default_permissions" -> dp = true;
                 case "no_default_permissions" -> dp = false;
                 case "debug" -> debug = true;
+                case "metrics_port" -> metrics = metricsAddress(val);
                 default -> extra.add(opt);
             }
         }
-        return new MountOptions(allowOther, ro, big, maxWrite, maxRead, attr, entry, negative, mt, dp, debug, extra);
+        return new MountOptions(allowOther, ro, big, maxWrite, maxRead, attr, entry, negative, mt, dp, debug, extra,
+                metrics);
+    }
+
+    /** These options with /metrics served at {@code at} (null: off). */
+    public MountOptions withMetrics(HostPort at) {
+        return new MountOptions(allowOther, readOnly, bigWrites, maxWrite, maxRead, attrTimeout, entryTimeout,
+                negativeTimeout, multithreaded, defaultPermissions, debug, extra, at);
+    }
+
+    /** "9102" (every interface), "127.0.0.1:9102", or "0" (any free port). */
+    public static HostPort metricsAddress(String v) {
+        String s = v.trim();
+        try {
+            return s.indexOf(':') < 0 ? new HostPort("0.0.0.0", Integer.parseInt(s)) : HostPort.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("metrics_port=" + v + ": expected PORT or HOST:PORT (e.g. 9102)");
+        }
     }
 
     public VfsConfig vfsConfig() {

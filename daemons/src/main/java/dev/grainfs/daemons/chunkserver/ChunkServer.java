@@ -44,7 +44,7 @@ public final class ChunkServer implements AutoCloseable {
     private final ReplicaCopier copier;
     private final Scrubber scrubber;
     private final dev.grainfs.daemons.metrics.DaemonMetrics metrics = new dev.grainfs.daemons.metrics.DaemonMetrics();
-    private dev.grainfs.daemons.http.HttpStatusServer http;
+    private dev.grainfs.core.http.HttpStatusServer http;
 
     private final WireSecurity security;
 
@@ -109,7 +109,7 @@ public final class ChunkServer implements AutoCloseable {
 
     /** Serves the status page and /metrics on {@code port} (0 = any free port); call after {@link #start}. */
     public HostPort startHttp(int port) throws IOException {
-        http = ChunkServerPages.routes(new dev.grainfs.daemons.http.HttpStatusServer("chunkserver"), this, handler,
+        http = ChunkServerPages.routes(new dev.grainfs.core.http.HttpStatusServer("chunkserver"), this, handler,
                 metrics);
         return http.start(config.bindHost(), port);
     }

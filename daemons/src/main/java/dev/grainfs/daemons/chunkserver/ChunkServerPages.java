@@ -1,7 +1,7 @@
 package dev.grainfs.daemons.chunkserver;
 
-import dev.grainfs.daemons.http.HttpReply;
-import dev.grainfs.daemons.http.HttpStatusServer;
+import dev.grainfs.core.http.HttpReply;
+import dev.grainfs.core.http.HttpStatusServer;
 import dev.grainfs.daemons.metrics.DaemonMetrics;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 
 /** The chunkserver's HTTP routes (a small page, /api/status, /metrics) and its own metrics. */
 final class ChunkServerPages {
-    private static final byte[] PAGE = HttpStatusServer.resource("chunkserver.html");
+    private static final byte[] PAGE = HttpStatusServer.resource("/dev/grainfs/daemons/http/chunkserver.html");
 
     private ChunkServerPages() {
     }

@@ -38,7 +38,7 @@ public final class Master implements AutoCloseable {
     private final MasterStorage storage;
     private final MasterMetrics metrics = new MasterMetrics();
     private final MasterStatus status;
-    private dev.grainfs.daemons.http.HttpStatusServer http;
+    private dev.grainfs.core.http.HttpStatusServer http;
     private volatile long lastCheckpointMs = System.currentTimeMillis();
 
     /** Recovers the meta dir (checkpoint + log) and builds a master ready to {@link #start()}. */
@@ -117,7 +117,7 @@ public final class Master implements AutoCloseable {
      * bind address; call after {@link #start}. Returns the bound address.
      */
     public HostPort startHttp(int port) throws IOException {
-        http = MasterPages.routes(new dev.grainfs.daemons.http.HttpStatusServer("master"), status, metrics.daemon);
+        http = MasterPages.routes(new dev.grainfs.core.http.HttpStatusServer("master"), status, metrics.daemon);
         return http.start(config.bindHost(), port);
     }
 

@@ -1,14 +1,14 @@
 package dev.grainfs.daemons.master;
 
-import dev.grainfs.daemons.http.HttpReply;
-import dev.grainfs.daemons.http.HttpStatusServer;
+import dev.grainfs.core.http.HttpReply;
+import dev.grainfs.core.http.HttpStatusServer;
 import dev.grainfs.daemons.metrics.DaemonMetrics;
 import java.util.List;
 import java.util.Map;
 
 /** The master's HTTP routes: the status page, its JSON API and /metrics. */
 final class MasterPages {
-    private static final byte[] PAGE = HttpStatusServer.resource("master.html");
+    private static final byte[] PAGE = HttpStatusServer.resource("/dev/grainfs/daemons/http/master.html");
 
     private MasterPages() {
     }

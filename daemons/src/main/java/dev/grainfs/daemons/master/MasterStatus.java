@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * What the status page, the JSON API and the cluster gauges show, as plain maps and lists ready for
- * {@link dev.grainfs.daemons.http.Json}. The shapes are documented in docs/observability.md and are the
+ * {@link dev.grainfs.core.http.Json}. The shapes are documented in docs/observability.md and are the
  * same that {@code grainfs report --json} prints.
  *
  * Cost: counts (files, chunks, servers, bytes) are O(servers) under the read lock and always fresh.

@@ -3,7 +3,7 @@ package dev.grainfs.daemons.metrics;
 import dev.grainfs.core.wire.RpcObserver;
 import dev.grainfs.core.wire.proto.Request;
 import dev.grainfs.core.wire.proto.StatusCode;
-import dev.grainfs.daemons.http.HttpReply;
+import dev.grainfs.core.http.HttpReply;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;

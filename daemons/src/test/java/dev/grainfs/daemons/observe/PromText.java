@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
  * A strict parser of the Prometheus text exposition format 0.0.4: every line must be a HELP, a TYPE
  * or a sample of a declared family; names, label syntax, escapes and values are checked, histogram
  * buckets must be cumulative and end in le="+Inf" equal to _count. Throws on anything else.
+ * Public for the mount's metrics test (fuse-mount uses this module's test-jar).
  */
-final class PromText {
+public final class PromText {
     private static final Pattern METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final String[] SUFFIXES = {"_bucket", "_sum", "_count", "_total", "_created", "_info"};
@@ -20,7 +21,7 @@ final class PromText {
     final Map<String, Double> samples = new LinkedHashMap<>();
     final Map<String, String> types = new HashMap<>();
 
-    static PromText parse(String text) {
+    public static PromText parse(String text) {
         PromText p = new PromText();
         int n = 0;
         for (String line : text.split("\n", -1)) {
@@ -153,12 +154,12 @@ final class PromText {
     }
 
     /** The value of one series ("name" or "name{a=\"x\"}", labels sorted), 0 when absent. */
-    double get(String series) {
+    public double get(String series) {
         return samples.getOrDefault(series, 0.0);
     }
 
     /** Sum of every series of {@code name} whose labels include all of {@code labels} ("k=\"v\"" items). */
-    double sum(String name, String... labels) {
+    public double sum(String name, String... labels) {
         double total = 0;
         for (Map.Entry<String, Double> s : samples.entrySet()) {
             String k = s.getKey();
@@ -176,7 +177,12 @@ final class PromText {
         return total;
     }
 
-    boolean hasFamilyStartingWith(String prefix) {
+    /** A family of this name was declared (with a TYPE line). */
+    public boolean hasFamily(String name) {
+        return types.containsKey(name);
+    }
+
+    public boolean hasFamilyStartingWith(String prefix) {
         return types.keySet().stream().anyMatch(t -> t.startsWith(prefix));
     }
 

@@ -46,6 +46,9 @@ final class FileReader {
     private final Map<Long, Long> fetchedBatches = new HashMap<>();
     /** piece start offset -> the read of that piece, already sent. */
     private final TreeMap<Long, CompletableFuture<ByteBuf>> pieces = new TreeMap<>();
+    /** Pieces requested ahead of the read that started them and not yet used by a read. */
+    private final java.util.Set<Long> aheadUnused = new java.util.HashSet<>();
+    private ReadObserver observer = ReadObserver.NONE;
     private long nextSequential = -1;
     private long knownSize;
 
@@ -55,6 +58,10 @@ final class FileReader {
         this.chunkSize = chunkSize;
         this.pieceBytes = (int) Math.min(ctx.config().readPieceBytes(), chunkSize);
         this.knownSize = size;
+    }
+
+    void observe(ReadObserver o) {
+        observer = o;
     }
 
     long knownSize() {
@@ -99,10 +106,18 @@ final class FileReader {
         for (long p = first; p < aheadEnd; p = pieceEnd(p)) {
             if (!pieces.containsKey(p)) {
                 pieces.put(p, fetchPiece(p));
+                if (p >= end) {
+                    aheadUnused.add(p);
+                } else {
+                    observer.piece(false);
+                }
             }
         }
         int done = 0;
         for (long p = first; p < end; p = pieceEnd(p)) {
+            if (aheadUnused.remove(p)) {
+                observer.piece(true);
+            }
             ByteBuf data = await(p);
             long from = Math.max(offset, p);
             long to = Math.min(end, pieceEnd(p));
@@ -192,6 +207,7 @@ final class FileReader {
                 break;
             }
             it.remove();
+            aheadUnused.remove(e.getKey());
             e.getValue().whenComplete((b, err) -> {
                 if (b != null) {
                     b.release();

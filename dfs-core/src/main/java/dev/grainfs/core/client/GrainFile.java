@@ -68,6 +68,11 @@ public final class GrainFile implements AutoCloseable {
         return FileStat.of(openedAttr);
     }
 
+    /** Tells {@code o} how sequential reads of this handle found their pieces (read-ahead hits and misses). */
+    public synchronized void observeReads(ReadObserver o) {
+        reader.observe(o);
+    }
+
     /** The file's size as this handle sees it: what the master said plus what we wrote. */
     public synchronized long size() {
         return Math.max(reader.knownSize(), writer == null ? 0 : writer.maxEnd());

@@ -100,4 +100,9 @@ public final class HandleTable<V> {
     public int handleCount() {
         return byHandle.size();
     }
+
+    /** Number of distinct values (inodes) open. */
+    public int fileCount() {
+        return byInode.size();
+    }
 }

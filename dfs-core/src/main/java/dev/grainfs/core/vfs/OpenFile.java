@@ -19,6 +19,7 @@ final class OpenFile {
     }
 
     private final long inode;
+    private final dev.grainfs.core.client.ReadObserver reads;
     private GrainFile file;
     private volatile String path;
     private volatile long size;
@@ -29,7 +30,9 @@ final class OpenFile {
     private final Caller io;
 
     /** {@code io}: the identity the file was opened with, used again for its follow-up calls. */
-    OpenFile(GrainFile file, String path, Caller io) {
+    OpenFile(GrainFile file, String path, Caller io, dev.grainfs.core.client.ReadObserver reads) {
+        this.reads = reads;
+        file.observeReads(reads);
         this.file = file;
         this.io = io;
         this.inode = file.inode();
@@ -60,6 +63,7 @@ final class OpenFile {
             return;
         }
         file.close();
+        fresh.observeReads(reads);
         file = fresh;
         path = newPath;
     }

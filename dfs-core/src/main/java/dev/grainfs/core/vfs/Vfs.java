@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * handle's writes are buffered in it; flush (every close) puts them on all replicas and tells the
  * master the size, so another client that opens the file afterwards sees every byte.
  *
+ * What the caches and write buffers do is told to a {@link VfsObserver} (the mount's metrics).
+ *
  * Thread-safe: the kernel calls from many threads at once.
  */
 public final class Vfs implements AutoCloseable {
@@ -40,10 +42,16 @@ public final class Vfs implements AutoCloseable {
     private final StatAhead statAhead;
     /** Whether the master lets {@link #self} act as root; null until asked (see {@link #ioCaller}). */
     private volatile Boolean selfActsAsRoot;
+    private final VfsObserver observer;
 
     public Vfs(GrainClient client, VfsConfig config) {
+        this(client, config, VfsObserver.NONE);
+    }
+
+    public Vfs(GrainClient client, VfsConfig config, VfsObserver observer) {
         this.client = client;
         this.config = config;
+        this.observer = observer;
         this.self = client.config().caller();
         this.attrs = new AttrCache(config.attrTtl().toNanos());
         this.statAhead = new StatAhead(config.attrTtl().toNanos(), System::nanoTime);
@@ -58,11 +66,13 @@ public final class Vfs implements AutoCloseable {
     /** lstat: a symlink's own attributes; an open file shows what this mount wrote to it. */
     public FileStat getattr(Caller c, String path) throws GrainException {
         FileStat st = attrs.get(path);
+        observer.attrLookup(st != null);
         if (st == null) {
             st = client.lstat(c, path);
             attrs.put(path, st);
             String dir = VfsPaths.parent(path);
             if (statAhead.missed(dir)) {
+                observer.statAhead();
                 listQuietly(c, dir);
             }
         }
@@ -82,6 +92,7 @@ public final class Vfs implements AutoCloseable {
     public FileStat fgetattr(long fh) throws GrainException {
         OpenFile of = handle(fh);
         FileStat st = attrs.get(of.path());
+        observer.attrLookup(st != null && st.inode() == of.inode());
         if (st == null || st.inode() != of.inode()) {
             st = client.lstat(of.io(), of.path());
             attrs.put(of.path(), st);
@@ -150,6 +161,7 @@ public final class Vfs implements AutoCloseable {
         }
         for (OpenFile of : files.values()) {
             if (VfsPaths.isWithin(of.path(), src)) {
+                flushed(of.dirty(), VfsObserver.FlushCause.RENAME);
                 of.movedTo(VfsPaths.moved(of.path(), src, dst), p -> client.open(of.io(), p, true));
             }
         }
@@ -308,7 +320,7 @@ public final class Vfs implements AutoCloseable {
     /** close(2) of one descriptor: the data is on every replica and the master has the size. */
     public void flush(long fh) throws GrainException {
         OpenFile of = handle(fh);
-        if (of.flush()) {
+        if (flushed(of.flush(), VfsObserver.FlushCause.CLOSE)) {
             attrs.invalidate(of.path());
         }
     }
@@ -316,7 +328,7 @@ public final class Vfs implements AutoCloseable {
     /** flush, and the replicas forced the data to their disks. */
     public void fsync(long fh) throws GrainException {
         OpenFile of = handle(fh);
-        if (of.fsync()) {
+        if (flushed(of.fsync(), VfsObserver.FlushCause.FSYNC)) {
             attrs.invalidate(of.path());
         }
     }
@@ -337,7 +349,7 @@ public final class Vfs implements AutoCloseable {
         if (of == null) {
             return;
         }
-        boolean dirty = of.dirty();
+        boolean dirty = flushed(of.dirty(), VfsObserver.FlushCause.RELEASE);
         try {
             of.close();
         } finally {
@@ -355,11 +367,17 @@ public final class Vfs implements AutoCloseable {
         return files.handleCount();
     }
 
+    /** Number of open files (inodes; several handles may share one). */
+    public int openFiles() {
+        return files.fileCount();
+    }
+
     /** Flushes and closes every file still open (the mount is going away). */
     @Override
     public void close() {
         for (OpenFile of : files.clear()) {
             try {
+                flushed(of.dirty(), VfsObserver.FlushCause.UNMOUNT);
                 of.close();
             } catch (GrainException | RuntimeException e) {
                 log.warn("{}: data written to it may be lost: {}", of.path(), e.getMessage());
@@ -368,6 +386,14 @@ public final class Vfs implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Tells the observer about a flush of buffered writes when there were any; returns {@code dirty}. */
+    private boolean flushed(boolean dirty, VfsObserver.FlushCause cause) {
+        if (dirty) {
+            observer.flushed(cause);
+        }
+        return dirty;
+    }
 
     /**
      * Who an open file's I/O runs as: the mount itself when the master lets it act as root (asked
@@ -395,7 +421,7 @@ public final class Vfs implements AutoCloseable {
     }
 
     private HandleTable.Added<OpenFile> adopt(GrainFile g, String path, Caller io) throws GrainException {
-        HandleTable.Added<OpenFile> a = files.add(g.inode(), new OpenFile(g, path, io));
+        HandleTable.Added<OpenFile> a = files.add(g.inode(), new OpenFile(g, path, io, observer));
         if (!a.candidateKept()) {
             g.close(); // another open of the same inode won the race
         }
@@ -414,7 +440,7 @@ public final class Vfs implements AutoCloseable {
     private void flushOpen(String path) throws GrainException {
         for (OpenFile of : files.values()) {
             if (of.dirty() && of.path().equals(path)) {
-                of.flush();
+                flushed(of.flush(), VfsObserver.FlushCause.SETATTR);
             }
         }
     }

@@ -1,4 +1,4 @@
-package dev.grainfs.daemons.http;
+package dev.grainfs.core.http;
 
 import java.nio.charset.StandardCharsets;
 

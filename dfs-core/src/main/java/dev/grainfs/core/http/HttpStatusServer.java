@@ -1,4 +1,4 @@
-package dev.grainfs.daemons.http;
+package dev.grainfs.core.http;
 
 import dev.grainfs.core.id.HostPort;
 import io.netty.bootstrap.ServerBootstrap;
@@ -153,7 +153,7 @@ public final class HttpStatusServer implements AutoCloseable {
         }
     }
 
-    /** A classpath resource next to this class (the HTML pages), read once. */
+    /** A classpath resource by absolute name ("/dev/grainfs/daemons/http/master.html"), read once. */
     public static byte[] resource(String name) {
         try (var in = HttpStatusServer.class.getResourceAsStream(name)) {
             if (in == null) {
