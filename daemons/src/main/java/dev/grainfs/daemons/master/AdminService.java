@@ -54,7 +54,7 @@ final class AdminService {
         }
     }
 
-    private static void requireRoot(Permissions p, String what) throws GrainException {
+    static void requireRoot(Permissions p, String what) throws GrainException {
         if (!p.isRoot()) {
             throw GrainException.of(StatusCode.EPERM, "%s: only root may do this", what);
         }

@@ -34,6 +34,7 @@ final class MasterRpc implements RpcHandler {
     private final SafeMode safeMode;
     private final Committer committer;
     private HealingService healing;
+    private ClusterAdminService cluster;
     private final ExecutorService workers;
     private Exports exports = Exports.OPEN;
 
@@ -52,6 +53,12 @@ final class MasterRpc implements RpcHandler {
     /** Adds the self-healing admin requests (fsck). */
     MasterRpc withHealing(HealingService h) {
         this.healing = h;
+        return this;
+    }
+
+    /** Adds the cluster admin requests (report, decommission, balance). */
+    MasterRpc withClusterAdmin(ClusterAdminService c) {
+        this.cluster = c;
         return this;
     }
 
@@ -172,6 +179,9 @@ final class MasterRpc implements RpcHandler {
             case SAFE_MODE -> admin.safeMode(p, r.getSafeMode());
             case CHECKPOINT -> admin.checkpoint(p);
             case FSCK -> healing.fsck(p, r.getFsck());
+            case REPORT -> cluster.report();
+            case DECOMMISSION -> cluster.decommission(p, r.getDecommission());
+            case BALANCE -> cluster.balance(p, r.getBalance());
             default -> throw GrainException.of(StatusCode.ENOTSUP, "the master does not serve %s", r.getBodyCase());
         };
     }

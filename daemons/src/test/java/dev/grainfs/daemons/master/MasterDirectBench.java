@@ -34,7 +34,7 @@ public final class MasterDirectBench {
     public static List<String[]> run(Path metaDir, int threads, int ops) throws Exception {
         MasterStorage.Recovered r = MasterStorage.recover(metaDir, OpLogOptions.defaults());
         MasterConfig config = MasterConfig.defaults(metaDir);
-        MasterCore core = new MasterCore(config, r.state(), r.storage());
+        MasterCore core = new MasterCore(config, HealingConfig.defaults(), r.state(), r.storage(), new MasterMetrics());
         NamespaceService ns = new NamespaceService(core);
         Permissions root = new Permissions(Caller.newBuilder().setUid(0).setGid(0).build());
         int perThread = Math.max(FILES_PER_DIR, ops / threads / FILES_PER_DIR * FILES_PER_DIR);
