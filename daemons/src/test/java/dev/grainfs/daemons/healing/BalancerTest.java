@@ -52,7 +52,11 @@ class BalancerTest {
             assertTrue(done.getBalanced(), done.getStatus());
             assertTrue(done.getChunksMoved() > 0);
             // the heartbeats show the last moves a little later
-            Healing.await("every server within the threshold", 20_000, () -> withinThreshold(c, SLACK));
+            try {
+                Healing.await("every server within the threshold", 20_000, () -> withinThreshold(c, SLACK));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + ": " + ClusterAdmin.servers(c) + " disk: " + onDisk(c), e);
+            }
             for (var e : files.entrySet()) {
                 assertArrayEquals(e.getValue(), Healing.get(client, e.getKey()), e.getKey());
             }
@@ -83,6 +87,18 @@ class BalancerTest {
             assertTrue(stopped.getStatus().contains("stopped"), stopped.getStatus());
             Healing.await("fsck HEALTHY", 20_000, () -> Healing.healthy(c.client()));
         }
+    }
+
+    static String onDisk(MiniCluster c) throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < c.chunkServerCount(); i++) {
+            long n = 0;
+            for (Path p : Healing.chunkFiles(c.dataDir(i))) {
+                n += java.nio.file.Files.size(p);
+            }
+            b.append(" cs").append(i).append('=').append(n >> 10).append("K");
+        }
+        return b.toString();
     }
 
     static BalanceResponse status(MetadataAdmin admin) {

@@ -39,8 +39,8 @@ public final class Balancer {
     public static final long DEFAULT_BANDWIDTH = 10L << 20;
     /** Candidate chunks gathered per source and tick. */
     private static final int CANDIDATES = 64;
-    /** Ticks with nothing movable and nothing in flight before the balancer gives up. */
-    private static final int STUCK_TICKS = 20;
+    /** Time with nothing movable and nothing in flight before the balancer gives up (leases run out meanwhile). */
+    private static final long STUCK_MS = 60_000;
 
     /** What {@code balance --status} shows. */
     public record Status(boolean running, boolean balanced, double thresholdPct, long bandwidth, long chunksMoved,
@@ -69,7 +69,8 @@ public final class Balancer {
     private long chunksMoved;
     private long bytesMoved;
     private long bytesToMove;
-    private int idleTicks;
+    /** Since when (monotonic ms) nothing could move; -1 while moves happen. */
+    private long idleSinceMs = -1;
 
     /** {@code settleMs}: how long a finished move takes to show in heartbeats (a few heartbeat intervals). */
     public Balancer(ChunkTable chunks, ServerRegistry servers, LeaseManager leases, ReplicationMonitor monitor,
@@ -93,7 +94,7 @@ public final class Balancer {
             running = true;
             chunksMoved = 0;
             bytesMoved = 0;
-            idleTicks = 0;
+            idleSinceMs = -1;
             tokens = 0;
             lastTickMs = nowMs;
             log.info("balancer started: threshold {}%, {} bytes/s", this.thresholdPct, this.bandwidth);
@@ -151,15 +152,19 @@ public final class Balancer {
         if (!running) {
             return;
         }
-        if (balanced && moves.isEmpty()) {
+        if (balanced && moves.isEmpty() && settling.isEmpty()) { // judged on heartbeats alone, not on plans
             finish(String.format("balanced: every server within %s%% of the average %s%%", pct(thresholdPct), pct(avg)));
             return;
         }
         tokens = Math.min(bandwidth, tokens + bandwidth * Math.max(0, nowMs - lastTickMs) / 1000.0);
         lastTickMs = nowMs;
         int started = plan(pool, planned, avg, nowMs);
-        idleTicks = started == 0 && moves.isEmpty() && tokens > 0 ? idleTicks + 1 : 0;
-        if (idleTicks >= STUCK_TICKS) {
+        if (started > 0 || !moves.isEmpty() || tokens <= 0) {
+            idleSinceMs = -1;
+        } else if (idleSinceMs < 0) {
+            idleSinceMs = nowMs;
+        }
+        if (idleSinceMs >= 0 && nowMs - idleSinceMs >= STUCK_MS) {
             finish("gave up: no replica can move without breaking the rack spread or filling a server");
         }
     }
@@ -212,6 +217,9 @@ public final class Balancer {
             for (ChunkInfo c : candidates.getOrDefault(source.slot(), List.of())) {
                 if (tokens <= 0 || !monitor.hasRoom(source) || util(source, planned) <= avg) {
                     break;
+                }
+                if (moves.containsKey(c.handle()) || monitor.copying(c.handle())) {
+                    continue; // on two sources: already moving from the other one
                 }
                 long bytes = bytesOf(c);
                 targets.sort(Comparator.comparingDouble(s -> util(s, planned)));

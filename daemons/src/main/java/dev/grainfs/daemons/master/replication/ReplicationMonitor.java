@@ -279,6 +279,9 @@ public final class ReplicationMonitor {
     }
 
     private void start(Copy copy, ServerInfo source) {
+        if (inFlight.containsKey(copy.handle())) {
+            throw new IllegalStateException("chunk " + Long.toHexString(copy.handle()) + " is being copied already");
+        }
         inFlight.put(copy.handle(), copy);
         busy.merge(copy.source(), 1, Integer::sum);
         busy.merge(copy.target(), 1, Integer::sum);
