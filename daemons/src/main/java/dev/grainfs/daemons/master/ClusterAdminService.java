@@ -81,7 +81,8 @@ final class ClusterAdminService {
         core.lock.readLock().lock();
         try {
             return DecommissionResponse.newBuilder().setServerId(s.id().value()).setState(s.adminState())
-                    .setChunksLeft(Math.max(0, s.decommissionLeft()));
+                    // not counted yet (first scan pending): all of them, at most
+                    .setChunksLeft(s.decommissionLeft() >= 0 ? s.decommissionLeft() : Math.max(0, s.chunkCount()));
         } finally {
             core.lock.readLock().unlock();
         }

@@ -9,10 +9,11 @@ import dev.grainfs.shell.GrainCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "balance", description = {"Start the master's balancer: it moves replicas from chunkservers above the average",
-        "disk utilisation + threshold to those below it (copy, update the map, delete the source), keeping",
-        "each chunk on two racks when there are two, until every server is within the threshold. It runs",
-        "in the master: the command may exit, --status and --stop reach it later."},
+@Command(name = "balance", description = {"Start the master's balancer: it moves replicas from chunkservers",
+        "above the average disk utilisation + threshold to those below it (copy, update",
+        "the map, delete the source), keeping each chunk on two racks when there are two,",
+        "until every server is within the threshold. It runs in the master: the command",
+        "may exit; --status and --stop reach it later."},
         footer = {"", "Examples:", "  grainfs balance --wait", "  grainfs balance --threshold 5 --bandwidth 50m",
                 "  grainfs balance --status", "  grainfs balance --stop"})
 public final class BalanceCommand extends GrainCommand {

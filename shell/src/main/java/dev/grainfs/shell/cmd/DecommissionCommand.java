@@ -8,10 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "decommission", description = {"Take a chunkserver out of service: it gets no new replicas and each of its",
-        "replicas is copied to the other servers (it keeps serving reads meanwhile). When it shows",
-        "DECOMMISSIONED it is safe to switch off. The state survives a master restart; --cancel returns",
-        "the server to service."},
+@Command(name = "decommission", description = {"Take a chunkserver out of service: it gets no new replicas and",
+        "each of its replicas is copied to the other servers (it keeps serving reads",
+        "meanwhile). Once it shows DECOMMISSIONED it is safe to switch off. The state",
+        "survives a master restart; --cancel returns the server to service."},
         footer = {"", "Examples:", "  grainfs report                          # find the server's id",
                 "  grainfs decommission cs-7f3a --wait", "  grainfs decommission 10.0.0.12:9600",
                 "  grainfs decommission --cancel cs-7f3a"})

@@ -9,10 +9,11 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "report", description = {"One line per chunkserver: id, address, rack, state (LIVE, DEAD, DECOMMISSIONING,",
-        "DECOMMISSIONED), chunks, used, capacity, last heartbeat, copies in flight; then cluster totals and",
-        "the background jobs (re-replication, balancer, decommissions). --json prints the master's",
-        "/api/cluster, /api/servers and /api/jobs in one document."},
+@Command(name = "report", description = {"Show the chunkservers, one line each: id, address, rack, state (LIVE, DEAD,",
+        "DECOMMISSIONING, DECOMMISSIONED), chunks, used, capacity, last heartbeat,",
+        "copies in flight; then cluster totals and the background jobs (re-replication,",
+        "balancer, decommissions). --json prints the master's /api/cluster, /api/servers",
+        "and /api/jobs in one document."},
         footer = {"", "Examples:", "  grainfs report", "  grainfs report --json | jq '.servers[] | select(.state != \"LIVE\")'"})
 public final class ReportCommand extends GrainCommand {
     @Option(names = "--json", description = "machine-readable: {\"cluster\": {...}, \"servers\": [...], \"jobs\": {...}}")
@@ -49,13 +50,12 @@ public final class ReportCommand extends GrainCommand {
         for (Object o : JsonDoc.list(doc, "servers")) {
             Map<String, Object> s = (Map<String, Object>) o;
             String state = String.valueOf(s.get("state"));
-            if (s.get("decommissionChunksLeft") instanceof Number left && state.equals("DECOMMISSIONING")) {
-                state += " (" + left + " left)";
-            }
-            out.printf("%-20s %-21s %-10s %-15s %8d %8s %8s %8.1fs %6d%n", s.get("id"), s.get("address"), s.get("rack"),
+            String left = s.get("decommissionChunksLeft") instanceof Number n && state.equals("DECOMMISSIONING")
+                    ? "  " + n + " chunks left" : "";
+            out.printf("%-20s %-21s %-10s %-15s %8d %8s %8s %8.1fs %6d%s%n", s.get("id"), s.get("address"), s.get("rack"),
                     state, JsonDoc.num(s, "chunks"), Format.bytes(JsonDoc.num(s, "usedBytes")),
                     Format.bytes(JsonDoc.num(s, "capacityBytes")), JsonDoc.num(s, "lastHeartbeatAgeMs") / 1000.0,
-                    JsonDoc.num(s, "inFlightCopies"));
+                    JsonDoc.num(s, "inFlightCopies"), left);
         }
         Map<String, Object> c = JsonDoc.obj(doc, "cluster");
         long cap = JsonDoc.num(c, "capacityBytes");

@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "setrep", description = {"Set the replication of a file, or of every file under a directory.",
-        "The master's re-replication adds the missing replicas or removes the extra ones in the background;",
-        "--wait waits until fsck of PATH shows no under- or over-replicated chunk."},
+        "The master adds the missing replicas or removes the extra ones in the",
+        "background; --wait waits until fsck of PATH shows none under- or over-replicated."},
         footer = {"", "Examples:", "  grainfs setrep 2 /logs/old", "  grainfs setrep --wait 4 /data/hot.db"})
 public final class SetrepCommand extends GrainCommand {
     @Parameters(index = "0", paramLabel = "N", description = "replicas per chunk, 1..16")
