@@ -1,10 +1,12 @@
 package dev.grainfs.shell;
 
 import dev.grainfs.shell.cmd.AppendCommand;
+import dev.grainfs.shell.cmd.BalanceCommand;
 import dev.grainfs.shell.cmd.CatCommand;
 import dev.grainfs.shell.cmd.CheckpointCommand;
 import dev.grainfs.shell.cmd.ChmodCommand;
 import dev.grainfs.shell.cmd.ChownCommand;
+import dev.grainfs.shell.cmd.DecommissionCommand;
 import dev.grainfs.shell.cmd.DfCommand;
 import dev.grainfs.shell.cmd.DuCommand;
 import dev.grainfs.shell.cmd.FailoverCommand;
@@ -14,8 +16,10 @@ import dev.grainfs.shell.cmd.LsCommand;
 import dev.grainfs.shell.cmd.MkdirCommand;
 import dev.grainfs.shell.cmd.MvCommand;
 import dev.grainfs.shell.cmd.PutCommand;
+import dev.grainfs.shell.cmd.ReportCommand;
 import dev.grainfs.shell.cmd.RmCommand;
 import dev.grainfs.shell.cmd.SafemodeCommand;
+import dev.grainfs.shell.cmd.SetrepCommand;
 import dev.grainfs.shell.cmd.StatCommand;
 import dev.grainfs.shell.cmd.TailCommand;
 import dev.grainfs.shell.cmd.TouchCommand;
@@ -28,7 +32,8 @@ public final class Commands {
             LsCommand.class, MkdirCommand.class, PutCommand.class, GetCommand.class, CatCommand.class,
             RmCommand.class, MvCommand.class, StatCommand.class, DuCommand.class, DfCommand.class,
             TouchCommand.class, AppendCommand.class, ChmodCommand.class, ChownCommand.class, TailCommand.class,
-            SafemodeCommand.class, CheckpointCommand.class, FsckCommand.class, FailoverCommand.class);
+            SafemodeCommand.class, CheckpointCommand.class, FsckCommand.class, FailoverCommand.class,
+            ReportCommand.class, SetrepCommand.class, DecommissionCommand.class, BalanceCommand.class);
 
     private Commands() {
     }

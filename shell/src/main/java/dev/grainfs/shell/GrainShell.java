@@ -154,8 +154,8 @@ public final class GrainShell {
             ctx.out().println("Commands (help COMMAND for details and examples):");
             for (String n : commandNames()) {
                 CommandLine sub = cl.getSubcommands().get(n);
-                String d = sub == null ? builtinHelp(n) : String.join(" ", sub.getCommandSpec().usageMessage().description());
-                ctx.out().printf("  %-10s %s%n", n, d);
+                String d = sub == null ? builtinHelp(n) : summary(sub.getCommandSpec().usageMessage().description());
+                ctx.out().printf("  %-12s %s%n", n, d);
             }
             return 0;
         }
@@ -166,6 +166,15 @@ public final class GrainShell {
         }
         sub.usage(ctx.out());
         return 0;
+    }
+
+    /** A command's first sentence, cut at its colon when long: one line of the command list. */
+    static String summary(String[] description) {
+        String all = String.join(" ", description).trim();
+        int dot = all.indexOf(". ");
+        String s = dot > 0 ? all.substring(0, dot) : all.endsWith(".") ? all.substring(0, all.length() - 1) : all;
+        int colon = s.indexOf(':');
+        return s.length() > 72 && colon > 0 ? s.substring(0, colon) : s;
     }
 
     private static String builtinHelp(String n) {

@@ -33,6 +33,7 @@ public final class Master implements AutoCloseable {
     private final SafeMode safeMode;
     private final Committer committer;
     private final HealingService healing;
+    private final ClusterAdminService clusterAdmin;
     private HostPort address;
 
     private final MasterStorage storage;
@@ -90,9 +91,11 @@ public final class Master implements AutoCloseable {
         NamespaceService namespace = new NamespaceService(core, trash);
         ChunkService chunks = new ChunkService(core, rpc, safeMode, tokens);
         AdminService admin = new AdminService(safeMode, this::checkpoint);
+        this.clusterAdmin = new ClusterAdminService(core, status).holdWhile(safeMode::isOn);
         this.committer = new Committer(storage, core.shadows);
         this.server = new RpcServer("master", new MasterRpc(core, namespace, chunks, servers, admin, safeMode,
-                committer, workers).withHealing(healing).withExports(exports).withShadow(new ShadowService(core)), 2, security).observer(metrics.daemon);
+                committer, workers).withHealing(healing).withClusterAdmin(clusterAdmin).withExports(exports)
+                .withShadow(new ShadowService(core)), 2, security).observer(metrics.daemon);
     }
 
     public HostPort start() throws IOException {
@@ -103,6 +106,7 @@ public final class Master implements AutoCloseable {
         timers.scheduleWithFixedDelay(this::safeModeTick, 250, 250, TimeUnit.MILLISECONDS);
         long scan = core.healing.scanIntervalMs();
         timers.scheduleWithFixedDelay(healing::scan, scan, scan, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(clusterAdmin::balancerTick, scan, scan, TimeUnit.MILLISECONDS);
         if (core.healing.trashRetentionMs() > 0) {
             long purge = healing.purgeIntervalMs();
             timers.scheduleWithFixedDelay(healing::purgeTrash, purge, purge, TimeUnit.MILLISECONDS);

@@ -36,6 +36,8 @@ public final class MasterCore {
     final HealingConfig healing;
     /** Re-replication, extra and corrupt replicas (guarded by {@link #lock} like the rest). */
     final ReplicationMonitor replication;
+    /** Moves replicas from full servers to empty ones while an operator's balance runs (under {@link #lock}). */
+    final dev.grainfs.daemons.master.balancer.Balancer balancer;
     final MasterMetrics metrics;
     /** Replica deletions waiting for the op that freed them to be durable, in txid order. */
     private final java.util.ArrayDeque<DeferredDeletion> deferredDeletions = new java.util.ArrayDeque<>();
@@ -56,6 +58,8 @@ public final class MasterCore {
         this.healing = healing;
         this.replication = new ReplicationMonitor(state.chunks(), servers, leases, placement,
                 healing.maxCopiesPerServer(), healing.copyTimeoutMs());
+        this.balancer = new dev.grainfs.daemons.master.balancer.Balancer(state.chunks(), servers, leases, replication,
+                4 * config.heartbeatMs(), 64L << 20);
     }
 
     long epoch() {

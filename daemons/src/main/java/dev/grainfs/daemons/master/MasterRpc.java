@@ -35,6 +35,7 @@ final class MasterRpc implements RpcHandler {
     private final Committer committer;
     private HealingService healing;
     private ShadowService shadow;
+    private ClusterAdminService cluster;
     private final ExecutorService workers;
     private Exports exports = Exports.OPEN;
 
@@ -59,6 +60,12 @@ final class MasterRpc implements RpcHandler {
     /** Adds the shadow master's log stream (pulls and snapshot reads). */
     MasterRpc withShadow(ShadowService s) {
         this.shadow = s;
+        return this;
+    }
+
+    /** Adds the cluster admin requests (report, decommission, balance). */
+    MasterRpc withClusterAdmin(ClusterAdminService c) {
+        this.cluster = c;
         return this;
     }
 
@@ -187,6 +194,9 @@ final class MasterRpc implements RpcHandler {
             case SAFE_MODE -> admin.safeMode(p, r.getSafeMode());
             case CHECKPOINT -> admin.checkpoint(p);
             case FSCK -> healing.fsck(p, r.getFsck());
+            case REPORT -> cluster.report();
+            case DECOMMISSION -> cluster.decommission(p, r.getDecommission());
+            case BALANCE -> cluster.balance(p, r.getBalance());
             default -> throw GrainException.of(StatusCode.ENOTSUP, "the master does not serve %s", r.getBodyCase());
         };
     }

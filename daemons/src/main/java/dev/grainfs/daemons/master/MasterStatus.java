@@ -204,12 +204,14 @@ public final class MasterStatus implements AutoCloseable {
                 r.put("id", s.id().value());
                 r.put("address", String.valueOf(s.address()));
                 r.put("rack", s.rack());
-                r.put("state", s.state().name());
+                r.put("state", s.adminState());
                 r.put("chunks", s.chunkCount());
                 r.put("usedBytes", s.used());
                 r.put("capacityBytes", s.capacity());
                 r.put("lastHeartbeatAgeMs", Math.max(0, now - s.lastHeartbeatMs()));
                 r.put("inFlightCopies", s.activeTransfers());
+                r.put("decommissionChunksLeft", s.isDecommissioning() && s.decommissionLeft() >= 0
+                        ? s.decommissionLeft() : null);
                 rows.add(r);
             }
         } finally {
@@ -224,26 +226,47 @@ public final class MasterStatus implements AutoCloseable {
     /** GET /api/jobs: what exists of the background jobs (re-replication, balancer, decommission). */
     public Map<String, Object> jobs() {
         int inFlight = 0;
+        long queued;
+        List<Object> decommissions = new ArrayList<>();
+        dev.grainfs.daemons.master.balancer.Balancer.Status b;
         core.lock.readLock().lock();
         try {
             for (ServerInfo s : core.servers.all()) {
                 inFlight += s.isLive() ? s.activeTransfers() : 0;
+                if (s.isDecommissioning()) {
+                    Map<String, Object> d = new LinkedHashMap<>();
+                    d.put("id", s.id().value());
+                    d.put("address", String.valueOf(s.address()));
+                    d.put("state", s.adminState());
+                    d.put("chunks", s.chunkCount());
+                    d.put("chunksLeft", s.decommissionLeft() >= 0 ? s.decommissionLeft() : null);
+                    decommissions.add(d);
+                }
             }
+            queued = core.replication.queued();
+            b = core.balancer.status();
         } finally {
             core.lock.readLock().unlock();
         }
         Map<String, Object> replication = new LinkedHashMap<>();
-        replication.put("queued", 0L);
+        replication.put("queued", queued);
         replication.put("inFlight", inFlight);
         Summary s = summary();
         replication.put("underReplicatedChunks", s.healthKnown() ? s.underReplicated() : null);
         Map<String, Object> balancer = new LinkedHashMap<>();
-        balancer.put("running", false);
-        balancer.put("bytesToMove", 0L);
+        balancer.put("running", b.running());
+        balancer.put("balanced", b.balanced());
+        balancer.put("thresholdPct", b.thresholdPct());
+        balancer.put("bandwidthBytesPerSec", b.bandwidth());
+        balancer.put("chunksMoved", b.chunksMoved());
+        balancer.put("bytesMoved", b.bytesMoved());
+        balancer.put("bytesToMove", b.bytesToMove());
+        balancer.put("movesInFlight", b.inFlight());
+        balancer.put("status", b.line());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("replication", replication);
         m.put("balancer", balancer);
-        m.put("decommissions", List.of());
+        m.put("decommissions", decommissions);
         return m;
     }
 

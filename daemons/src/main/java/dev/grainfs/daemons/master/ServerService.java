@@ -57,6 +57,7 @@ final class ServerService {
             ServerInfo s = core.servers.register(new ServerId(r.getAddress().getServerId()),
                     new HostPort(r.getAddress().getHost(), r.getAddress().getPort()), r.getAddress().getRack(),
                     r.getCapacity(), r.getUsed(), core.monoMs());
+            s.setDecommissioning(core.state.decommissioned().contains(s.id().value()));
             for (ReplicaReport rep : r.getReplicasList()) {
                 txid = Math.max(txid, accept(s, rep));
             }

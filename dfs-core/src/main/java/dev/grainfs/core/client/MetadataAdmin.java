@@ -10,8 +10,8 @@ import dev.grainfs.core.wire.proto.SafeModeRequest;
 import dev.grainfs.core.wire.proto.SafeModeResponse;
 
 /**
- * Operator calls about the master's metadata: safe mode (get, enter, leave) and "write a checkpoint
- * now". Enter, leave and checkpoint need root. Thread-safe; close when done.
+ * Operator calls about the master's metadata: safe mode (get, enter, leave), "write a checkpoint
+ * now", the cluster report, decommission and the balancer. Changes need root. Thread-safe; close when done.
  */
 public final class MetadataAdmin implements AutoCloseable {
     private final RpcClient rpc;
@@ -71,6 +71,28 @@ public final class MetadataAdmin implements AutoCloseable {
     public long promote(boolean force) throws GrainException {
         return master.call(config.caller(), Request.newBuilder().setPromote(
                 dev.grainfs.core.wire.proto.PromoteRequest.newBuilder().setForce(force))).getPromote().getEpoch();
+    }
+
+    /** The cluster report: {"cluster": {...}, "servers": [...], "jobs": {...}} as the master's /api/ endpoints give them. */
+    public String reportJson() throws GrainException {
+        return master.call(config.caller(), Request.newBuilder().setReport(
+                dev.grainfs.core.wire.proto.ReportRequest.getDefaultInstance())).getReport().getJson();
+    }
+
+    /** Starts ({@code cancel} false) or cancels the decommission of a chunkserver (id or host:port). */
+    public dev.grainfs.core.wire.proto.DecommissionResponse decommission(String server, boolean cancel)
+            throws GrainException {
+        return master.call(config.caller(), Request.newBuilder().setDecommission(
+                dev.grainfs.core.wire.proto.DecommissionRequest.newBuilder().setServer(server).setCancel(cancel)))
+                .getDecommission();
+    }
+
+    /** Balancer start (threshold in percent, bandwidth in bytes/s; 0 = default), status or stop. */
+    public dev.grainfs.core.wire.proto.BalanceResponse balance(dev.grainfs.core.wire.proto.BalanceAction action,
+                                                               double thresholdPct, long bandwidth) throws GrainException {
+        return master.call(config.caller(), Request.newBuilder().setBalance(
+                dev.grainfs.core.wire.proto.BalanceRequest.newBuilder().setAction(action).setThresholdPct(thresholdPct)
+                        .setBandwidth(bandwidth))).getBalance();
     }
 
     @Override

@@ -68,19 +68,23 @@ public final class Fsck {
             List<String> problems = new ArrayList<>();
             Set<String> replicaRacks = new HashSet<>();
             int live = 0;
+            int leaving = 0; // on decommissioning servers: readable, but not counted
             for (int slot : c.replicas()) {
                 ServerInfo s = servers.bySlot(slot);
-                if (s.isLive()) {
+                if (s.countsAsReplica()) {
                     live++;
                     replicaRacks.add(s.rack());
-                    if (r.getLocations()) {
-                        cb.addReplicas(s.id().value() + "@" + s.address() + s.rack());
-                    }
+                } else if (s.isLive()) {
+                    leaving++;
+                }
+                if (s.isLive() && r.getLocations()) {
+                    cb.addReplicas(s.id().value() + "@" + s.address() + s.rack()
+                            + (s.countsAsReplica() ? "" : " (" + s.adminState().toLowerCase() + ")"));
                 }
             }
             cb.setLive(live);
             out.setReplicas(out.getReplicas() + live);
-            if (live == 0) {
+            if (live + leaving == 0) {
                 problems.add("MISSING");
                 out.setMissing(out.getMissing() + 1);
             }
@@ -88,7 +92,7 @@ public final class Fsck {
                 problems.add("CORRUPT");
                 out.setCorrupt(out.getCorrupt() + 1);
             }
-            if (live > 0 && live < f.replication()) {
+            if (live + leaving > 0 && live + leaving < f.replication()) {
                 problems.add("UNDER");
                 out.setUnderReplicated(out.getUnderReplicated() + 1);
             }

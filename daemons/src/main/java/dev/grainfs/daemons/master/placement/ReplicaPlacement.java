@@ -12,7 +12,7 @@ import java.util.random.RandomGenerator;
 /**
  * Chooses the servers for new replicas: live servers with room, the less loaded and emptier of two
  * random candidates each time (power of two choices), and a second rack as soon as two exist
- * (HDFS's rule: first replica anywhere, the next ones off its rack).
+ * (HDFS's rule: first replica anywhere, the next ones off its rack). Decommissioning servers take none.
  */
 public final class ReplicaPlacement {
     /** Minimum free bytes for a server to take a new chunk. */
@@ -41,7 +41,7 @@ public final class ReplicaPlacement {
         List<ServerInfo> pool = new ArrayList<>();
         long now = System.nanoTime() / 1_000_000L;
         for (ServerInfo s : live) {
-            if (s.isLive() && !s.isSuspect(now) && !exclude.contains(s.slot()) && s.free() >= reserveBytes && !existing.contains(s)) {
+            if (s.countsAsReplica() && !s.isSuspect(now) && !exclude.contains(s.slot()) && s.free() >= reserveBytes && !existing.contains(s)) {
                 pool.add(s);
             }
         }

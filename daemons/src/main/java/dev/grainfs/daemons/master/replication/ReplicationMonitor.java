@@ -35,13 +35,19 @@ import org.slf4j.LoggerFactory;
  * chunk under a lease is fenced: the master stops renewing the lease and copies only after it ran
  * out (a primary declared dead is fenced the same way: it may only be cut off, not gone). A lease
  * granted during a copy bumps the version, so the copy reports a stale version and is deleted.
+ * Replicas on decommissioning servers still serve as copy sources but do not count towards a chunk's
+ * replication, so their chunks are copied elsewhere; each scan counts per decommissioning server the
+ * chunks still short ({@link ServerInfo#decommissionLeft}). The balancer's moves ride on the same copies.
  * Not thread-safe: every method runs under the master's write lock.
  */
 public final class ReplicationMonitor {
     private static final Logger log = LoggerFactory.getLogger(ReplicationMonitor.class);
 
-    /** One copy ordered: {@code target} copies chunk {@code handle} at {@code version} from {@code source}. */
-    public record Copy(long handle, long version, int source, int target, long startedMs) {
+    /**
+     * One copy ordered: {@code target} copies chunk {@code handle} at {@code version} from {@code source}.
+     * A balancer move ({@code move}) deletes the source replica once the copy is in the map.
+     */
+    public record Copy(long handle, long version, int source, int target, long startedMs, boolean move) {
     }
 
     private final ChunkTable chunks;
@@ -61,6 +67,7 @@ public final class ReplicationMonitor {
     private long copiesOrdered;
     private long copiesDone;
     private long extrasRemoved;
+    private long movesDone;
 
     public ReplicationMonitor(ChunkTable chunks, ServerRegistry servers, LeaseManager leases, ReplicaPlacement placement,
                               int maxCopiesPerServer, long copyTimeoutMs) {
@@ -143,14 +150,22 @@ public final class ReplicationMonitor {
         for (int i = 0; i < 4; i++) {
             buckets.add(new ArrayList<>());
         }
+        Map<Integer, Long> decommissionLeft = new HashMap<>();
         chunks.forEach(c -> {
-            if (c.file() == null || inFlight.containsKey(c.handle())) {
+            if (c.file() == null) {
                 return;
             }
             int expected = c.file().replication();
             int live = liveReplicas(c);
-            if (live == 0) {
-                return; // missing: nothing to copy from (fsck reports it)
+            if (live < expected || misReplicated(c, racks)) { // still needs a decommissioning server's replica
+                for (int slot : c.replicas()) {
+                    if (servers.bySlot(slot).isDecommissioning()) {
+                        decommissionLeft.merge(slot, 1L, Long::sum);
+                    }
+                }
+            }
+            if (inFlight.containsKey(c.handle()) || sources(c) == 0) {
+                return; // being copied, or missing: nothing to copy from (fsck reports it)
             }
             LeaseManager.Lease lease = leases.valid(c.handle(), nowMs);
             boolean leased = lease != null;
@@ -159,7 +174,7 @@ public final class ReplicationMonitor {
                     fenced.merge(c.handle(), lease.expiresMs(), Math::max);
                     leases.revoke(c.handle()); // no more renewals: the primary stops writing by expiresMs
                 } else if (!fenced.containsKey(c.handle())) {
-                    buckets.get(Math.min(live, 3) - 1).add(c.handle());
+                    buckets.get(Math.max(0, Math.min(live, 3) - 1)).add(c.handle());
                 }
             } else if (live > expected) {
                 if (!leased) {
@@ -169,6 +184,11 @@ public final class ReplicationMonitor {
                 buckets.get(3).add(c.handle());
             }
         });
+        for (ServerInfo s : servers.live()) {
+            if (s.isDecommissioning()) {
+                s.setDecommissionLeft(decommissionLeft.getOrDefault(s.slot(), 0L));
+            }
+        }
         List<Long> q = new ArrayList<>();
         buckets.forEach(q::addAll);
         queue = q;
@@ -197,7 +217,7 @@ public final class ReplicationMonitor {
                 continue;
             }
             int live0 = liveReplicas(c);
-            if (live0 == 0 || (live0 >= c.file().replication() && !misReplicated(c, liveRacks()))) {
+            if (sources(c) == 0 || (live0 >= c.file().replication() && !misReplicated(c, liveRacks()))) {
                 continue;
             }
             if (order(c, live, nowMs)) {
@@ -223,7 +243,9 @@ public final class ReplicationMonitor {
             if (!s.isLive()) {
                 continue;
             }
-            existing.add(s);
+            if (s.countsAsReplica()) {
+                existing.add(s);
+            }
             if (busy.getOrDefault(slot, 0) < maxCopies
                     && (source == null || busy.getOrDefault(slot, 0) < busy.getOrDefault(source.slot(), 0))) {
                 source = s;
@@ -233,6 +255,9 @@ public final class ReplicationMonitor {
             return false;
         }
         Set<Integer> exclude = new HashSet<>(corrupt.slots(c.handle()));
+        for (int slot : c.replicas()) {
+            exclude.add(slot);
+        }
         List<ServerInfo> candidates = new ArrayList<>();
         for (ServerInfo s : live) {
             if (busy.getOrDefault(s.slot(), 0) < maxCopies && !s.pendingDeletes().contains(c.handle())) {
@@ -247,16 +272,49 @@ public final class ReplicationMonitor {
         if (liveReplicas(c) >= c.file().replication() && racksOf(existing).contains(target.rack())) {
             return false; // a rack fix that would not spread the racks
         }
-        Copy copy = new Copy(c.handle(), c.version(), source.slot(), target.slot(), nowMs);
-        inFlight.put(c.handle(), copy);
-        busy.merge(source.slot(), 1, Integer::sum);
-        busy.merge(target.slot(), 1, Integer::sum);
-        outbox.computeIfAbsent(target.slot(), k -> new ArrayDeque<>()).add(ReplicateCommand.newBuilder()
-                .setHandle(c.handle()).setVersion(c.version()).setSource(source.toWire()).build());
-        copiesOrdered++;
+        start(new Copy(c.handle(), c.version(), source.slot(), target.slot(), nowMs, false), source);
         log.debug("chunk {} ({} live of {}): copy {} -> {}", Long.toHexString(c.handle()), existing.size(),
                 c.file().replication(), source.id(), target.id());
         return true;
+    }
+
+    private void start(Copy copy, ServerInfo source) {
+        if (inFlight.containsKey(copy.handle())) {
+            throw new IllegalStateException("chunk " + Long.toHexString(copy.handle()) + " is being copied already");
+        }
+        inFlight.put(copy.handle(), copy);
+        busy.merge(copy.source(), 1, Integer::sum);
+        busy.merge(copy.target(), 1, Integer::sum);
+        outbox.computeIfAbsent(copy.target(), k -> new ArrayDeque<>()).add(ReplicateCommand.newBuilder()
+                .setHandle(copy.handle()).setVersion(copy.version()).setSource(source.toWire()).build());
+        copiesOrdered++;
+    }
+
+    /** True when {@code s} may take part in one more copy now (as source or target). */
+    public boolean hasRoom(ServerInfo s) {
+        return busy.getOrDefault(s.slot(), 0) < maxCopies;
+    }
+
+    /** True while a copy of the chunk is under way. */
+    public boolean copying(long handle) {
+        return inFlight.containsKey(handle);
+    }
+
+    /**
+     * A balancer move: {@code target} copies the chunk from {@code source}; once the copy is in the map
+     * the source replica is dropped and deleted. The caller checked that neither holds a lease or a
+     * copy and that both have room.
+     */
+    public void move(ChunkInfo c, ServerInfo source, ServerInfo target, long nowMs) {
+        start(new Copy(c.handle(), c.version(), source.slot(), target.slot(), nowMs, true), source);
+        log.debug("chunk {}: balancer move {} -> {}", Long.toHexString(c.handle()), source.id(), target.id());
+    }
+
+    /** Moves finished since the last call (the balancer's progress). */
+    public long takeMovesDone() {
+        long n = movesDone;
+        movesDone = 0;
+        return n;
     }
 
     private void retireCopies(long nowMs) {
@@ -266,6 +324,14 @@ public final class ReplicationMonitor {
             if (c != null && c.version() == cp.version() && c.hasReplica(cp.target())) {
                 copiesDone++;
                 retire(cp);
+                if (cp.move() && c.removeReplica(cp.source())) {
+                    ServerInfo from = servers.bySlot(cp.source());
+                    from.adjustChunkCount(-1);
+                    if (from.isLive()) {
+                        from.pendingDeletes().add(c.handle());
+                    }
+                    movesDone++;
+                }
             } else if (c == null || c.version() != cp.version() || !target.isLive()) {
                 retire(cp);
             } else if (nowMs - cp.startedMs() > copyTimeoutMs) {
@@ -307,7 +373,7 @@ public final class ReplicationMonitor {
 
     private boolean noOtherTarget(ChunkInfo c) {
         for (ServerInfo s : servers.live()) {
-            if (!c.hasReplica(s.slot()) && !corrupt.isCorrupt(c.handle(), s.slot())) {
+            if (s.countsAsReplica() && !c.hasReplica(s.slot()) && !corrupt.isCorrupt(c.handle(), s.slot())) {
                 return false;
             }
         }
@@ -319,12 +385,14 @@ public final class ReplicationMonitor {
         while (liveReplicas(c) > expected) {
             Map<String, Integer> perRack = new HashMap<>();
             for (int slot : c.replicas()) {
-                perRack.merge(servers.bySlot(slot).rack(), 1, Integer::sum);
+                if (servers.bySlot(slot).countsAsReplica()) {
+                    perRack.merge(servers.bySlot(slot).rack(), 1, Integer::sum);
+                }
             }
             ServerInfo victim = null;
             for (int slot : c.replicas()) {
                 ServerInfo s = servers.bySlot(slot);
-                if (victim == null || worse(s, victim, perRack)) {
+                if (s.countsAsReplica() && (victim == null || worse(s, victim, perRack))) {
                     victim = s;
                 }
             }
@@ -349,7 +417,19 @@ public final class ReplicationMonitor {
         return s.capacity() == 0 ? 1.0 : (double) s.used() / s.capacity();
     }
 
-    private int liveReplicas(ChunkInfo c) {
+    /** Replicas that count towards the chunk's replication: on live servers not being decommissioned. */
+    public int liveReplicas(ChunkInfo c) {
+        int n = 0;
+        for (int slot : c.replicas()) {
+            if (servers.bySlot(slot).countsAsReplica()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Replicas a copy could read from: on any live server, decommissioning ones included. */
+    private int sources(ChunkInfo c) {
         int n = 0;
         for (int slot : c.replicas()) {
             if (servers.bySlot(slot).isLive()) {
@@ -366,15 +446,19 @@ public final class ReplicationMonitor {
         }
         List<ServerInfo> live = new ArrayList<>();
         for (int slot : c.replicas()) {
-            live.add(servers.bySlot(slot));
+            if (servers.bySlot(slot).countsAsReplica()) {
+                live.add(servers.bySlot(slot));
+            }
         }
-        return racksOf(live).size() < 2;
+        return live.size() >= 2 && racksOf(live).size() < 2;
     }
 
     public int liveRacks() {
         Set<String> r = new HashSet<>();
         for (ServerInfo s : servers.live()) {
-            r.add(s.rack());
+            if (s.countsAsReplica()) {
+                r.add(s.rack());
+            }
         }
         return r.size();
     }

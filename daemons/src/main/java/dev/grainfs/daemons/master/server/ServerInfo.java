@@ -23,6 +23,10 @@ public final class ServerInfo {
     /** Until then (monotonic ms) placement avoids this server: a call to it just failed. */
     volatile long suspectUntilMs;
     final Set<Long> pendingDeletes = new LinkedHashSet<>();
+    /** An operator decommissioned it: no new replicas, its replicas are copied elsewhere. */
+    boolean decommissioning;
+    /** Its chunks still short of full replication elsewhere, as of the last replication scan (-1: unknown). */
+    long decommissionLeft = -1;
 
     ServerInfo(int slot, ServerId id) {
         this.slot = slot;
@@ -87,6 +91,44 @@ public final class ServerInfo {
 
     public boolean isLive() {
         return state == State.LIVE;
+    }
+
+    /** True once an operator decommissioned it (until a cancel): placement skips it. */
+    public boolean isDecommissioning() {
+        return decommissioning;
+    }
+
+    /** Starts or (false) cancels the decommission; progress is unknown until the next scan. */
+    public void setDecommissioning(boolean on) {
+        if (on != decommissioning) {
+            decommissionLeft = -1;
+        }
+        decommissioning = on;
+    }
+
+    /** A live server whose replicas count towards a chunk's replication (not being decommissioned). */
+    public boolean countsAsReplica() {
+        return isLive() && !decommissioning;
+    }
+
+    public long decommissionLeft() {
+        return decommissionLeft;
+    }
+
+    /** The replication scan counted {@code n} of its chunks still short of full replication elsewhere. */
+    public void setDecommissionLeft(long n) {
+        decommissionLeft = n;
+    }
+
+    /** LIVE, DEAD, DECOMMISSIONING or DECOMMISSIONED (every replica copied: safe to switch off). */
+    public String adminState() {
+        if (decommissioning && decommissionLeft == 0) {
+            return "DECOMMISSIONED";
+        }
+        if (decommissioning && isLive()) {
+            return "DECOMMISSIONING";
+        }
+        return state.name();
     }
 
     /** Replicas this server should delete, handed out in heartbeat replies. */

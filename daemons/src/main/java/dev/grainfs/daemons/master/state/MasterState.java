@@ -28,6 +28,8 @@ public final class MasterState {
     private long nextInodeId = NamespaceTree.ROOT_ID + 1;
     private long nextChunkHandle = 1;
     private long appliedOps;
+    /** Ids of chunkservers an operator decommissioned (DecommissionOp), in request order. */
+    private final java.util.Set<String> decommissioned = new java.util.LinkedHashSet<>();
 
     public MasterState(long createdNs) {
         this.tree = new NamespaceTree(createdNs);
@@ -38,6 +40,26 @@ public final class MasterState {
         out.writeLong(nextInodeId);
         out.writeLong(nextChunkHandle);
         dev.grainfs.daemons.master.namespace.NamespaceImage.write(tree, out);
+        if (!decommissioned.isEmpty()) {
+            // an optional trailer, so that images without decommissions keep their format
+            out.writeInt(decommissioned.size());
+            for (String id : decommissioned) {
+                out.writeUTF(id);
+            }
+        }
+    }
+
+    /** Reads the decommission trailer {@link #save} writes after the namespace when there is one. */
+    public void loadDecommissioned(java.io.DataInput in) throws java.io.IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            decommissioned.add(in.readUTF());
+        }
+    }
+
+    /** Chunkservers decommissioned by an operator (ids); read-only view. */
+    public java.util.Set<String> decommissioned() {
+        return java.util.Collections.unmodifiableSet(decommissioned);
     }
 
     /** Rebuilds the state a checkpoint body describes. */
@@ -105,6 +127,17 @@ public final class MasterState {
                     throw GrainException.of(StatusCode.ENOENT, "chunk %x does not exist", v.getHandle());
                 }
                 c.setVersion(v.getVersion());
+            }
+            case DECOMMISSION -> {
+                var d = op.getDecommission();
+                if (d.getServerId().isEmpty()) {
+                    throw GrainException.of(StatusCode.EINVAL, "decommission without a server id");
+                }
+                if (d.getCancel()) {
+                    decommissioned.remove(d.getServerId());
+                } else {
+                    decommissioned.add(d.getServerId());
+                }
             }
             case OP_NOT_SET -> throw GrainException.of(StatusCode.EINVAL, "empty operation");
         }

@@ -66,6 +66,9 @@ public final class MasterStorage implements Journal {
                 ImageInput in = new ImageInput(body, 1 << 20);
                 state = MasterState.load(in);
                 if (!in.atEnd()) {
+                    state.loadDecommissioned(in);
+                }
+                if (!in.atEnd()) {
                     throw new IOException(ckpt.get().file() + ": trailing bytes after the namespace image");
                 }
             }
