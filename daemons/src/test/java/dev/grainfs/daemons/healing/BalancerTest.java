@@ -60,7 +60,7 @@ class BalancerTest {
             for (var e : files.entrySet()) {
                 assertArrayEquals(e.getValue(), Healing.get(client, e.getKey()), e.getKey());
             }
-            Healing.await("fsck HEALTHY", 20_000, () -> Healing.healthy(client));
+            Healing.await("fsck HEALTHY", 20_000, () -> Healing.exactlyReplicated(client));
             DecommissionTest.assertFullyReplicatedElsewhere(c);
             // the status API shows it too
             @SuppressWarnings("unchecked")
@@ -85,7 +85,7 @@ class BalancerTest {
             BalanceResponse stopped = admin.balance(BalanceAction.BALANCE_STOP, 0, 0);
             assertFalse(stopped.getRunning());
             assertTrue(stopped.getStatus().contains("stopped"), stopped.getStatus());
-            Healing.await("fsck HEALTHY", 20_000, () -> Healing.healthy(c.client()));
+            Healing.await("fsck HEALTHY", 20_000, () -> Healing.exactlyReplicated(c.client()));
         }
     }
 

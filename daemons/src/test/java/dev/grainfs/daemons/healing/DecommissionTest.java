@@ -98,7 +98,7 @@ class DecommissionTest {
             Healing.await("DECOMMISSIONED", 60_000, () -> state(admin, victim).equals("DECOMMISSIONED"));
             assertEquals("LIVE", admin.decommission(victim, true).getState());
             // back in service: its replicas count again, so the extras elsewhere go
-            Healing.await("no over-replicated chunk", 30_000, () -> Healing.healthy(client));
+            Healing.await("no over-replicated chunk", 30_000, () -> Healing.exactlyReplicated(client));
             assertFullyReplicatedElsewhere(c);
             assertTrue(ClusterAdmin.server(c, victim).chunks() > 0);
         }

@@ -88,6 +88,16 @@ final class Healing {
         }
     }
 
+    /** HEALTHY and no extra replica left either (over-replication alone leaves fsck HEALTHY). */
+    static boolean exactlyReplicated(GrainClient c) {
+        try {
+            FsckResponse r = fsck(c);
+            return r.getHealthy() && r.getOverReplicated() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);

@@ -32,7 +32,7 @@ class KeyedReReplicationTest {
             c.stopChunkServer(2);
             Healing.await("the dead server's chunks under-replicated", ReReplicationTest.DEAD_AFTER + 10_000,
                     () -> ReReplicationTest.under(client) > 0);
-            long repair = Healing.await("fsck HEALTHY", 60_000, () -> Healing.healthy(client));
+            long repair = Healing.await("fsck HEALTHY", 60_000, () -> Healing.exactlyReplicated(client));
             System.out.printf("keyed re-replication: repaired in %d ms%n", repair);
             for (String path : files.keySet()) {
                 for (ChunkLocation l : client.locations(path)) {

@@ -42,7 +42,7 @@ class ReReplicationTest {
                     () -> under(client) > 0);
             FsckResponse sick = Healing.fsck(client);
             assertFalse(sick.getHealthy());
-            long repair = Healing.await("fsck HEALTHY", 30_000, () -> Healing.healthy(client));
+            long repair = Healing.await("fsck HEALTHY", 30_000, () -> Healing.exactlyReplicated(client));
             System.out.printf("re-replication: %d under-replicated chunks repaired in %d ms%n",
                     sick.getUnderReplicated(), repair);
             for (String path : files.keySet()) {
@@ -70,7 +70,7 @@ class ReReplicationTest {
             Map<Long, Integer> atDeath = liveCounts(client);
             Map<Long, Long> repairedAt = new HashMap<>();
             long t0 = System.currentTimeMillis();
-            while (!Healing.healthy(client)) {
+            while (!Healing.exactlyReplicated(client)) {
                 assertTrue(System.currentTimeMillis() - t0 < 60_000, "repair took over 60 s");
                 Map<Long, Integer> now = liveCounts(client);
                 now.forEach((h, n) -> {

@@ -55,16 +55,16 @@ class ReplicaHygieneTest {
                 }
             }
             Healing.await("HEALTHY without server 0", 40_000, () -> c.master().liveServers() == 3
-                    && Healing.healthy(client));
+                    && Healing.exactlyReplicated(client));
             c.startChunkServer(0);
             c.waitForServers(4);
-            Healing.await("stale replicas deleted from server 0", 20_000, () -> onServer0.stream()
+            Healing.await("stale replicas deleted from server 0", 45_000, () -> onServer0.stream()
                     .allMatch(h -> Healing.chunkFile(c.dataDir(0), h) == null));
             for (var e : files.entrySet()) {
                 assertArrayEquals(e.getValue(), Healing.get(client, e.getKey()), e.getKey());
             }
             assertEquals(0, c.chunkServer(0).readsServed(), "the restarted server served a read");
-            Healing.await("HEALTHY", 20_000, () -> Healing.healthy(client));
+            Healing.await("HEALTHY", 20_000, () -> Healing.exactlyReplicated(client));
         }
     }
 
@@ -97,7 +97,7 @@ class ReplicaHygieneTest {
             FsckResponse sick = Healing.fsck(client);
             assertFalse(sick.getHealthy());
             assertArrayEquals(data, Healing.get(client, "/victim"));
-            Healing.await("HEALTHY", 20_000, () -> Healing.healthy(client));
+            Healing.await("HEALTHY", 20_000, () -> Healing.exactlyReplicated(client));
             Healing.await("corrupt replica deleted", 10_000, () -> Healing.chunkFile(c.dataDir(i), loc.getHandle()) == null);
             assertEquals(3, client.locations("/victim").get(0).getReplicasCount());
             assertTrue(c.chunkServer(i).scrubberFound() >= 1);
@@ -159,7 +159,7 @@ class ReplicaHygieneTest {
             c.startChunkServer(2);
             Healing.await("orphan deleted", 15_000, () -> Healing.chunkFile(c.dataDir(2), orphan) == null);
             // the restarted server's replica of /keep counts again once its report is in
-            Healing.await("healthy", 30_000, () -> Healing.healthy(client));
+            Healing.await("healthy", 30_000, () -> Healing.exactlyReplicated(client));
             assertEquals(1000, Healing.get(client, "/keep").length);
         }
     }

@@ -28,7 +28,7 @@ class SetrepTest {
                     client.setReplication(c.client().config().caller(), p, want);
                 }
                 long t = Healing.await(want + " replicas of each chunk on disk", 60_000,
-                        () -> onDisk(c) == (long) want * chunks && Healing.healthy(client));
+                        () -> onDisk(c) == (long) want * chunks && Healing.exactlyReplicated(client));
                 System.out.printf("setrep %d: %d chunks at %d replicas in %d ms%n", want, chunks, want, t);
                 for (FsckChunk ch : ClusterAdmin.chunks(c)) {
                     assertEquals(want, ch.getLive(), ch.toString());

@@ -74,7 +74,18 @@ public final class FsckCommand extends GrainCommand {
         ctx.out().printf("Average replication:     %.3f%n", avg);
         ctx.out().printf("Chunkservers:            %d live, %d dead, %d racks; %d copies in flight%n", r.getLiveServers(),
                 r.getDeadServers(), r.getRacks(), r.getCopiesInFlight());
-        ctx.out().printf("Status: %s%n", r.getHealthy() ? "HEALTHY" : "CORRUPT");
+        ctx.out().printf("Status: %s%n", verdict(r));
+    }
+
+    /**
+     * HEALTHY; CORRUPT when data is missing or damaged (as HDFS says it); UNHEALTHY when every chunk is
+     * readable but some are short of replicas or of racks, which re-replication is repairing.
+     */
+    static String verdict(FsckResponse r) {
+        if (r.getHealthy()) {
+            return "HEALTHY";
+        }
+        return r.getMissing() + r.getCorrupt() > 0 ? "CORRUPT" : "UNHEALTHY";
     }
 
     static String json(FsckResponse r) {
@@ -84,7 +95,7 @@ public final class FsckCommand extends GrainCommand {
                         + "\"missing\": %d, \"corrupt\": %d, \"under_replicated\": %d, \"over_replicated\": %d, "
                         + "\"mis_replicated\": %d, \"average_replication\": %.3f, \"live_servers\": %d, "
                         + "\"dead_servers\": %d, \"copies_in_flight\": %d, \"file_list\": [",
-                r.getHealthy() ? "HEALTHY" : "CORRUPT", r.getFiles(), r.getDirs(), r.getBytes(), r.getChunks(),
+                verdict(r), r.getFiles(), r.getDirs(), r.getBytes(), r.getChunks(),
                 r.getMissing(), r.getCorrupt(), r.getUnderReplicated(), r.getOverReplicated(), r.getMisReplicated(), avg,
                 r.getLiveServers(), r.getDeadServers(), r.getCopiesInFlight()));
         List<String> fs = new ArrayList<>();
