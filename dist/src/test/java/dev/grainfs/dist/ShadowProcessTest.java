@@ -144,12 +144,12 @@ class ShadowProcessTest {
                 "--safemode-extension", "500ms", "--trash-retention", "0");
     }
 
-    private static long acked(List<MasterKillProcessTest.ClientWorker> workers) {
+    static long acked(List<MasterKillProcessTest.ClientWorker> workers) {
         return workers.stream().mapToLong(w -> w.acked).sum();
     }
 
     /** Waits (generously: the machine is shared) until the clients have {@code n} acknowledged ops. */
-    private static void awaitAcked(List<MasterKillProcessTest.ClientWorker> workers, long n) throws Exception {
+    static void awaitAcked(List<MasterKillProcessTest.ClientWorker> workers, long n) throws Exception {
         long deadline = System.currentTimeMillis() + 120_000;
         while (acked(workers) < n) {
             assertTrue(System.currentTimeMillis() < deadline, "clients stuck at " + acked(workers) + " acks");
@@ -161,7 +161,7 @@ class ShadowProcessTest {
     }
 
     /** Every client's tree on {@code master}: names, kinds and every file's bytes. */
-    private static void checkEverything(HostPort master, List<MasterKillProcessTest.ClientWorker> workers,
+    static void checkEverything(HostPort master, List<MasterKillProcessTest.ClientWorker> workers,
                                         String when) throws Exception {
         List<String> problems = new ArrayList<>();
         try (GrainClient c = GrainClient.connect(ClientConfig.of(master).withRetryMs(60_000))) {
