@@ -2,8 +2,6 @@ package dev.grainfs.dist;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.grainfs.core.client.ClientConfig;
-import dev.grainfs.core.client.GrainClient;
 import dev.grainfs.core.id.HostPort;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  * expires, the clients carry on, and every acknowledged op is on the new master.
  */
 class ZooKeeperFailoverProcessTest {
-    private static final int CLIENTS = 3;
-
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dir;
 
@@ -47,26 +43,8 @@ class ZooKeeperFailoverProcessTest {
             daemons.add(shadow);
             HostPort masterAddress = HostPort.parse(master.address());
             HostPort shadowAddress = HostPort.parse(shadow.address());
-            for (int i = 0; i < 3; i++) {
-                daemons.add(GrainfsProcess.daemon(dir.resolve("cs" + i + ".log"), "chunkserver", "--master",
-                        master.address() + "," + shadow.address(), "--data-dir", dir.resolve("cs" + i).toString(),
-                        "--port", "0", "--heartbeat", "1"));
-            }
-            ClientConfig both = new ClientConfig(List.of(masterAddress, shadowAddress), ClientConfig.currentUser(),
-                    1 << 20, 16, 1 << 20, 8, 10_000, 90_000);
-            try (GrainClient checker = GrainClient.connect(both)) {
-                long deadline = System.currentTimeMillis() + 60_000;
-                while (checker.statfs().liveServers() < 3) {
-                    assertTrue(System.currentTimeMillis() < deadline, "chunkservers did not register");
-                    Thread.sleep(100);
-                }
-            }
-            for (int i = 0; i < CLIENTS; i++) {
-                GrainClient c = GrainClient.connect(both);
-                c.mkdir("/w" + i, 0755);
-                workers.add(new MasterKillProcessTest.ClientWorker(c, new AckModel("/w" + i), gate, rnd.nextLong()));
-            }
-            workers.forEach(Thread::start);
+            ShadowProcessTest.startChunkserversAndWriters(dir, masterAddress, shadowAddress, daemons, workers, gate,
+                    rnd);
             awaitLine(masterLog, "is synchronous");
             awaitLine(shadowLog, "joined the ZooKeeper election");
             ShadowProcessTest.awaitAcked(workers, 60);
@@ -93,14 +71,7 @@ class ZooKeeperFailoverProcessTest {
                 assertTrue(w.error == null, "client thread died: " + w.error);
             }
         } finally {
-            gate.stop(workers);
-            for (MasterKillProcessTest.ClientWorker w : workers) {
-                w.interrupt();
-                w.client.close();
-            }
-            for (GrainfsProcess p : daemons) {
-                p.close();
-            }
+            ShadowProcessTest.stopAll(gate, workers, daemons);
         }
     }
 
