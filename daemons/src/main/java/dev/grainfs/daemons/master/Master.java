@@ -136,7 +136,13 @@ public final class Master implements AutoCloseable {
      */
     public Master withElection(LeaderElection e) throws IOException {
         election = e;
-        e.onLoss(() -> core.depose("lost its ZooKeeper leadership"));
+        e.onLoss(() -> {
+            core.depose("lost its ZooKeeper leadership");
+            // leave the election too: once reconnected it must not take the leadership back while fenced
+            Thread t = new Thread(e::close, "master-leave-election");
+            t.setDaemon(true);
+            t.start();
+        });
         long recorded = e.recordedEpoch();
         if (recorded > core.epoch()) {
             core.depose("found a master of epoch " + recorded + " recorded in ZooKeeper");
