@@ -1,5 +1,6 @@
 package dev.grainfs.dist;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.grainfs.core.id.HostPort;
@@ -73,6 +74,20 @@ class ZooKeeperFailoverProcessTest {
         } finally {
             ShadowProcessTest.stopAll(gate, workers, daemons);
         }
+    }
+
+    @Test
+    void badZooKeeperSettingsAreRefusedWithOneLineAndChangeNothing() throws Exception {
+        Path meta = dir.resolve("meta");
+        GrainfsProcess.Result r = GrainfsProcess.run("master", "--meta-dir", meta.toString(), "--port", "0",
+                "--zookeeper", "zk1");
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("bad --zookeeper") && r.err().contains("HOST:PORT"), r.err());
+        r = GrainfsProcess.run("shadow", "--master", "127.0.0.1:1", "--meta-dir", meta.toString(), "--port", "0",
+                "--zookeeper", "127.0.0.1:2181", "--zookeeper-path", "grainfs/");
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("ZooKeeper path must look like /grainfs"), r.err());
+        assertTrue(!Files.exists(meta), "nothing created");
     }
 
     private static void awaitLine(Path log, String text) throws Exception {
