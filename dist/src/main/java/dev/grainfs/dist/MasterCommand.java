@@ -58,6 +58,8 @@ final class MasterCommand implements Callable<Integer> {
     String shadowTimeout = "5s";
     @picocli.CommandLine.Mixin
     SecurityOptions security = new SecurityOptions();
+    @picocli.CommandLine.Mixin
+    ZooKeeperOptions zk = new ZooKeeperOptions();
     @Option(names = "--exports", paramLabel = "FILE",
             description = "export rules: root_squash per client network, superuser-group (docs/security.md)")
     Path exports;
@@ -71,6 +73,13 @@ final class MasterCommand implements Callable<Integer> {
                 new SafeModeConfig(safeModeThreshold, safeModeMinServers, Format.parseDurationMs(safeModeExtension)));
         HealingConfig h = HealingConfig.defaults().withTrashRetentionMs(Format.parseDurationMs(trashRetention))
                 .withMaxCopiesPerServer(maxCopiesPerServer).withScanIntervalMs(Format.parseDurationMs(replicationScan));
+        dev.grainfs.daemons.master.LeaderElection election;
+        try {
+            election = zk.election(bind + ":" + port);
+        } catch (IllegalArgumentException e) {
+            System.err.println("grainfs: master: bad --zookeeper/--zookeeper-path: " + e.getMessage());
+            return 2;
+        }
         Master m;
         try {
             m = Master.open(c, h, security.resolve(), exports == null ? dev.grainfs.daemons.master.Exports.OPEN
@@ -85,6 +94,17 @@ final class MasterCommand implements Callable<Integer> {
             return 1;
         }
         m.withShadowTimeoutMs(Format.parseDurationMs(shadowTimeout));
+        if (election != null) {
+            try {
+                election.start(30_000);
+                election.awaitLeadership(10_000); // active only as the leader: waits while another master leads
+                m.withElection(election);
+            } catch (IOException e) {
+                m.close();
+                System.err.println("grainfs: master: cannot start: " + e.getMessage());
+                return 1;
+            }
+        }
         HostPort a = m.start();
         Daemons.announce("listening on " + a);
         if (httpPort >= 0) {

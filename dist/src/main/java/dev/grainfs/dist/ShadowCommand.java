@@ -46,6 +46,8 @@ final class ShadowCommand implements Callable<Integer> {
     String trashRetention = "24h";
     @picocli.CommandLine.Mixin
     SecurityOptions security = new SecurityOptions();
+    @picocli.CommandLine.Mixin
+    ZooKeeperOptions zk = new ZooKeeperOptions();
     @Option(names = "--exports", paramLabel = "FILE",
             description = "export rules for the reads it serves, as the master's (docs/security.md)")
     Path exports;
@@ -67,6 +69,13 @@ final class ShadowCommand implements Callable<Integer> {
                 .withSafeMode(new SafeModeConfig(SafeModeConfig.DEFAULT_THRESHOLD, SafeModeConfig.DEFAULT_MIN_SERVERS,
                         Format.parseDurationMs(safeModeExtension)));
         HealingConfig h = HealingConfig.defaults().withTrashRetentionMs(Format.parseDurationMs(trashRetention));
+        dev.grainfs.daemons.master.LeaderElection election;
+        try {
+            election = zk.election(bind + ":" + port);
+        } catch (IllegalArgumentException e) {
+            System.err.println("grainfs: shadow: bad --zookeeper/--zookeeper-path: " + e.getMessage());
+            return 2;
+        }
         ShadowMaster s;
         try {
             s = ShadowMaster.open(c, h, m, security.resolve(), exports == null ? Exports.OPEN : Exports.load(exports));
@@ -77,6 +86,9 @@ final class ShadowCommand implements Callable<Integer> {
         } catch (IOException e) {
             System.err.println("grainfs: shadow: cannot start: " + e.getMessage());
             return 1;
+        }
+        if (election != null) {
+            s.withElection(election); // joins once it follows the master; promotes itself when it leads
         }
         Daemons.announce("listening on " + s.start());
         Daemons.runUntilStopped(s::close);

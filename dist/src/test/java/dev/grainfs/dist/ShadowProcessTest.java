@@ -50,26 +50,7 @@ class ShadowProcessTest {
             daemons.add(shadow);
             HostPort masterAddress = HostPort.parse(master.address());
             HostPort shadowAddress = HostPort.parse(shadow.address());
-            for (int i = 0; i < 3; i++) {
-                daemons.add(GrainfsProcess.daemon(dir.resolve("cs" + i + ".log"), "chunkserver", "--master",
-                        master.address() + "," + shadow.address(), "--data-dir", dir.resolve("cs" + i).toString(),
-                        "--port", "0", "--heartbeat", "1"));
-            }
-            ClientConfig both = new ClientConfig(List.of(masterAddress, shadowAddress), ClientConfig.currentUser(),
-                    1 << 20, 16, 1 << 20, 8, 10_000, 90_000);
-            try (GrainClient checker = GrainClient.connect(both)) {
-                long deadline = System.currentTimeMillis() + 60_000;
-                while (checker.statfs().liveServers() < 3) {
-                    assertTrue(System.currentTimeMillis() < deadline, "chunkservers did not register");
-                    Thread.sleep(100);
-                }
-            }
-            for (int i = 0; i < CLIENTS; i++) {
-                GrainClient c = GrainClient.connect(both);
-                c.mkdir("/w" + i, 0755);
-                workers.add(new MasterKillProcessTest.ClientWorker(c, new AckModel("/w" + i), gate, rnd.nextLong()));
-            }
-            workers.forEach(Thread::start);
+            startChunkserversAndWriters(dir, masterAddress, shadowAddress, daemons, workers, gate, rnd);
             awaitAcked(workers, 60);
 
             shadow.kill9(); // the master waits --shadow-timeout for it once, then goes on alone
@@ -109,14 +90,7 @@ class ShadowProcessTest {
                 assertTrue(w.error == null, "client thread died: " + w.error);
             }
         } finally {
-            gate.stop(workers);
-            for (MasterKillProcessTest.ClientWorker w : workers) {
-                w.interrupt();
-                w.client.close();
-            }
-            for (GrainfsProcess p : daemons) {
-                p.close();
-            }
+            stopAll(gate, workers, daemons);
         }
     }
 
@@ -144,12 +118,51 @@ class ShadowProcessTest {
                 "--safemode-extension", "500ms", "--trash-retention", "0");
     }
 
-    private static long acked(List<MasterKillProcessTest.ClientWorker> workers) {
+    /** Three chunkservers reporting to both masters, registered; then CLIENTS writers listing both, started. */
+    static void startChunkserversAndWriters(Path dir, HostPort master, HostPort shadow, List<GrainfsProcess> daemons,
+                                            List<MasterKillProcessTest.ClientWorker> workers,
+                                            MasterKillProcessTest.ClientWorker.Gate gate, Random rnd) throws Exception {
+        for (int i = 0; i < 3; i++) {
+            daemons.add(GrainfsProcess.daemon(dir.resolve("cs" + i + ".log"), "chunkserver", "--master",
+                    master + "," + shadow, "--data-dir", dir.resolve("cs" + i).toString(),
+                    "--port", "0", "--heartbeat", "1"));
+        }
+        ClientConfig both = new ClientConfig(List.of(master, shadow), ClientConfig.currentUser(),
+                1 << 20, 16, 1 << 20, 8, 10_000, 90_000);
+        try (GrainClient checker = GrainClient.connect(both)) {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (checker.statfs().liveServers() < 3) {
+                assertTrue(System.currentTimeMillis() < deadline, "chunkservers did not register");
+                Thread.sleep(100);
+            }
+        }
+        for (int i = 0; i < CLIENTS; i++) {
+            GrainClient c = GrainClient.connect(both);
+            c.mkdir("/w" + i, 0755);
+            workers.add(new MasterKillProcessTest.ClientWorker(c, new AckModel("/w" + i), gate, rnd.nextLong()));
+        }
+        workers.forEach(Thread::start);
+    }
+
+    /** Stops the writers, closes their clients, kills the daemons. */
+    static void stopAll(MasterKillProcessTest.ClientWorker.Gate gate, List<MasterKillProcessTest.ClientWorker> workers,
+                        List<GrainfsProcess> daemons) throws InterruptedException {
+        gate.stop(workers);
+        for (MasterKillProcessTest.ClientWorker w : workers) {
+            w.interrupt();
+            w.client.close();
+        }
+        for (GrainfsProcess p : daemons) {
+            p.close();
+        }
+    }
+
+    static long acked(List<MasterKillProcessTest.ClientWorker> workers) {
         return workers.stream().mapToLong(w -> w.acked).sum();
     }
 
     /** Waits (generously: the machine is shared) until the clients have {@code n} acknowledged ops. */
-    private static void awaitAcked(List<MasterKillProcessTest.ClientWorker> workers, long n) throws Exception {
+    static void awaitAcked(List<MasterKillProcessTest.ClientWorker> workers, long n) throws Exception {
         long deadline = System.currentTimeMillis() + 120_000;
         while (acked(workers) < n) {
             assertTrue(System.currentTimeMillis() < deadline, "clients stuck at " + acked(workers) + " acks");
@@ -161,7 +174,7 @@ class ShadowProcessTest {
     }
 
     /** Every client's tree on {@code master}: names, kinds and every file's bytes. */
-    private static void checkEverything(HostPort master, List<MasterKillProcessTest.ClientWorker> workers,
+    static void checkEverything(HostPort master, List<MasterKillProcessTest.ClientWorker> workers,
                                         String when) throws Exception {
         List<String> problems = new ArrayList<>();
         try (GrainClient c = GrainClient.connect(ClientConfig.of(master).withRetryMs(60_000))) {

@@ -133,6 +133,35 @@ public final class Master implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Automatic failover: this master is active only while it leads {@code election} (already joined
+     * and leading). Refuses to be active if ZooKeeper records a newer epoch (this is an old master
+     * restarted after a failover); steps down for good when the leadership is lost. Closed with it.
+     */
+    public Master withElection(LeaderElection e) throws IOException {
+        election = e;
+        e.onLoss(() -> {
+            core.depose("lost its ZooKeeper leadership");
+            // leave the election too: once reconnected it must not take the leadership back while fenced
+            Thread t = new Thread(e::close, "master-leave-election");
+            t.setDaemon(true);
+            t.start();
+        });
+        long recorded = e.recordedEpoch();
+        if (recorded > core.epoch()) {
+            core.depose("found a master of epoch " + recorded + " recorded in ZooKeeper");
+            e.close();
+        } else {
+            e.recordEpoch(core.epoch());
+            if (!e.isLeader()) { // lost between winning and recording: someone else may be active by now
+                core.depose("lost its ZooKeeper leadership");
+            }
+        }
+        return this;
+    }
+
+    private volatile LeaderElection election;
+
     /** This master's epoch: 1, raised by each failover (tests, status). */
     public long epoch() {
         return core.epoch();
@@ -232,6 +261,9 @@ public final class Master implements AutoCloseable {
 
     @Override
     public void close() {
+        if (election != null) {
+            election.close();
+        }
         if (http != null) {
             http.close();
         }

@@ -82,8 +82,25 @@ public final class MasterCore {
         }
     }
 
+    /** Why this master stepped down on its own (lost its ZooKeeper leadership), or null. */
+    private volatile String deposed;
+
+    /** Steps down for good without knowing the new epoch: every change is refused from now on. */
+    void depose(String why) {
+        if (deposed == null) {
+            deposed = why;
+            org.slf4j.LoggerFactory.getLogger(MasterCore.class).warn("FENCED: this master (epoch {}) {}: refusing "
+                    + "every change; restart this machine as the shadow of the new master", epoch, why);
+        }
+    }
+
     /** Throws ENOTACTIVE once a newer master is known. */
     void refuseIfFenced() throws GrainException {
+        String why = deposed;
+        if (why != null) {
+            throw GrainException.of(dev.grainfs.core.wire.proto.StatusCode.ENOTACTIVE, "this master (epoch %d) %s: "
+                    + "send changes to the active master", epoch, why);
+        }
         if (fencedBy > 0) {
             throw GrainException.of(dev.grainfs.core.wire.proto.StatusCode.ENOTACTIVE, "this master (epoch %d) was "
                     + "replaced by a master of epoch %d: send changes to the active master", epoch, fencedBy);
@@ -91,7 +108,7 @@ public final class MasterCore {
     }
 
     boolean fenced() {
-        return fencedBy > 0;
+        return fencedBy > 0 || deposed != null;
     }
 
     /** Master wall clock in ns for op timestamps. */

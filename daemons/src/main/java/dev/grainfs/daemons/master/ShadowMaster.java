@@ -55,6 +55,10 @@ public final class ShadowMaster implements AutoCloseable {
     private final HealingConfig healing;
     private boolean promoting; // guarded by this
     private volatile Master promoted;
+    private volatile LeaderElection election;
+    private volatile boolean closed;
+    /** Automatic promotion waits this long for the shadow to catch up before it only logs and keeps trying. */
+    static final long CATCH_UP_WAIT_MS = 10_000;
 
     private ShadowMaster(MasterConfig config, HealingConfig healing, HostPort master, WireSecurity security,
                          Exports exports, Replica replica) {
@@ -97,6 +101,11 @@ public final class ShadowMaster implements AutoCloseable {
         link = new ShadowLink(this, rpc, master, "shadow@" + address, address.toString());
         link.start();
         timers.scheduleWithFixedDelay(this::maybeCheckpoint, 1, 1, TimeUnit.SECONDS);
+        if (election != null) {
+            Thread t = new Thread(this::joinElectionOnceFollowing, "shadow-election");
+            t.setDaemon(true);
+            t.start();
+        }
         log.info("shadow master listening on {}, following the master at {}", address, master);
         dev.grainfs.daemons.security.SecurityLog.announce(log, "shadow", security);
         return address;
@@ -104,6 +113,70 @@ public final class ShadowMaster implements AutoCloseable {
 
     public HostPort address() {
         return address;
+    }
+
+    /**
+     * Automatic failover (call before {@link #start()}): once it follows the master, the shadow joins
+     * {@code election} (not yet started); when the leadership comes to it, it promotes itself as
+     * {@code grainfs failover} does, but only when caught up with the master it last heard from: if
+     * it is behind (it was not synchronous when the master went) it waits {@link #CATCH_UP_WAIT_MS}
+     * for the stream to resume, then logs loudly and keeps trying without losing anything; an
+     * operator can then promote it with {@code grainfs failover --force}.
+     */
+    public ShadowMaster withElection(LeaderElection e) {
+        election = e;
+        e.onGain(() -> {
+            Thread t = new Thread(this::promoteWhenCaughtUp, "shadow-auto-promotion");
+            t.setDaemon(true);
+            t.start();
+        });
+        return this;
+    }
+
+    private void joinElectionOnceFollowing() {
+        try {
+            while (!closed && !link.connected()) {
+                Thread.sleep(100);
+            }
+            if (!closed) {
+                election.start(30_000);
+                log.info("shadow at {} joined the ZooKeeper election: it promotes itself when the master's "
+                        + "leadership ends", address);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            log.error("AUTOMATIC FAILOVER OFF: shadow at {} cannot join the election: {}", address, e.getMessage());
+        }
+    }
+
+    private void promoteWhenCaughtUp() {
+        long start = System.currentTimeMillis();
+        long lastLog = 0;
+        while (!closed && election.isLeader()) {
+            try {
+                long epoch = promote(false);
+                log.warn("AUTOMATIC FAILOVER: shadow at {} promoted itself (epoch {}) after the master's leadership "
+                        + "ended", address, epoch);
+                return;
+            } catch (GrainException e) {
+                if (e.status() != dev.grainfs.core.wire.proto.StatusCode.EAGAIN) {
+                    log.info("automatic promotion: {}", e.getMessage());
+                    return; // being promoted already (grainfs failover)
+                }
+                long now = System.currentTimeMillis();
+                if (now - start >= CATCH_UP_WAIT_MS && now - lastLog >= CATCH_UP_WAIT_MS) {
+                    lastLog = now;
+                    log.error("AUTOMATIC FAILOVER HELD: this shadow leads but {}; it keeps waiting", e.getMessage());
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     Replica replica() {
@@ -188,7 +261,8 @@ public final class ShadowMaster implements AutoCloseable {
         link.close(); // no op arrives after this: the state is what the old master acknowledged, at least
         long epoch;
         try {
-            epoch = Math.max(link.epoch(), EpochFile.read(config.metaDir())) + 1;
+            epoch = Math.max(Math.max(link.epoch(), EpochFile.read(config.metaDir())),
+                    election == null || !election.isLeader() ? 0 : election.recordedEpoch()) + 1;
             EpochFile.write(config.metaDir(), epoch);
         } catch (IOException e) {
             throw GrainException.of(dev.grainfs.core.wire.proto.StatusCode.EIO, "cannot write the epoch: %s",
@@ -211,6 +285,9 @@ public final class ShadowMaster implements AutoCloseable {
                 replica.storage().close();
             }
             Master m = Master.open(config.withPort(address.port()), healing, security, exports);
+            if (election != null) {
+                m.withElection(election); // active while it leads, as any master with ZooKeeper
+            }
             m.start();
             promoted = m;
             log.warn("PROMOTED: the active master is now {} (epoch {})", address, m.epoch());
@@ -253,10 +330,14 @@ public final class ShadowMaster implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         Master m = promoted;
         if (m != null) {
             m.close();
             return;
+        }
+        if (election != null) {
+            election.close();
         }
         if (link != null) {
             link.close();
