@@ -77,7 +77,11 @@ final class MasterRpc implements RpcHandler {
 
     @Override
     public void handle(RpcCall call) {
-        core.noteEpoch(call.request().getEpoch()); // chunkservers tell the epoch they know: fencing
+        switch (call.request().getBodyCase()) {
+            // chunkservers tell the epoch they know (fencing); a client's claim is no evidence of a newer master
+            case REGISTER, HEARTBEAT -> core.noteEpoch(call.request().getEpoch());
+            default -> { }
+        }
         switch (call.request().getBodyCase()) {
             case STAT, LIST, READLINK, STATFS, GET_LOCATIONS -> serve(call);
             case MKDIR, CREATE, DELETE, RENAME, SET_ATTR, SYMLINK, TRUNCATE, COMMIT_SIZE -> mutate(call);
