@@ -47,7 +47,7 @@ public final class BalanceCommand extends GrainCommand {
             return 2;
         }
         long rate = bandwidth == null ? 0 : Format.parseSize(bandwidth);
-        try (MetadataAdmin admin = MetadataAdmin.connect(ctx.config())) {
+        try (MetadataAdmin admin = MetadataAdmin.connect(ctx.config(), ctx.security())) {
             BalanceAction a = status ? BalanceAction.BALANCE_STATUS : stop ? BalanceAction.BALANCE_STOP
                     : BalanceAction.BALANCE_START;
             BalanceResponse r = admin.balance(a, thresholdPct, rate);
@@ -71,7 +71,9 @@ public final class BalanceCommand extends GrainCommand {
                     last = r.getStatus();
                 }
             }
-            ctx.out().println(r.getStatus());
+            if (!r.getStatus().equals(last)) {
+                ctx.out().println(r.getStatus());
+            }
             return r.getBalanced() ? 0 : 1;
         }
     }

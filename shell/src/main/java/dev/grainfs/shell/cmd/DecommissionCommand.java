@@ -40,7 +40,7 @@ public final class DecommissionCommand extends GrainCommand {
             ctx.err().println("grainfs: decommission: --cancel and --wait do not go together");
             return 2;
         }
-        try (MetadataAdmin admin = MetadataAdmin.connect(ctx.config())) {
+        try (MetadataAdmin admin = MetadataAdmin.connect(ctx.config(), ctx.security())) {
             DecommissionResponse r = admin.decommission(server, cancel);
             print(r);
             if (!waitDone) {

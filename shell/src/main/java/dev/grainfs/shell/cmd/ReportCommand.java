@@ -31,7 +31,7 @@ public final class ReportCommand extends GrainCommand {
     @Override
     protected int run() throws Exception {
         String doc;
-        try (MetadataAdmin admin = MetadataAdmin.connect(ctx.config())) {
+        try (MetadataAdmin admin = MetadataAdmin.connect(ctx.config(), ctx.security())) {
             doc = admin.reportJson();
         }
         if (json) {
