@@ -44,6 +44,7 @@ class AdminCliProcessTest {
             String report = await(master, r -> r.out().lines().filter(l -> l.contains(" LIVE ")).count() == 4, "report");
             assertTrue(report.contains("/r1") && report.contains("/r2"), report);
             assertTrue(report.contains("Servers:    4 live, 0 dead"), report);
+            assertTrue(report.contains("Master:     active, epoch 1") && report.contains("Shadow:     none"), report);
             String json = ok(master, "report", "--json").out();
             assertTrue(json.startsWith("{\"cluster\":{") && json.contains("\"jobs\":{\"replication\""), json);
             List<String> ids = new ArrayList<>();

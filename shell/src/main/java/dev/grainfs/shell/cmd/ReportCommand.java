@@ -60,6 +60,17 @@ public final class ReportCommand extends GrainCommand {
         Map<String, Object> c = JsonDoc.obj(doc, "cluster");
         long cap = JsonDoc.num(c, "capacityBytes");
         long used = JsonDoc.num(c, "usedBytes");
+        out.printf("Master:     %s, epoch %d%n", c.get("role"), JsonDoc.num(c, "epoch"));
+        Object shadow = c.get("shadow");
+        if (shadow instanceof Map<?, ?> sh) {
+            Map<String, Object> m = (Map<String, Object>) sh;
+            out.printf("Shadow:     %s, %s, %d records behind, last heard %.1fs ago%n", m.get("address"),
+                    Boolean.TRUE.equals(m.get("synchronous")) ? "synchronous (changes wait for it)"
+                            : "NOT synchronous (the master goes on alone)",
+                    JsonDoc.num(m, "lagRecords"), JsonDoc.num(m, "lastPullMsAgo") / 1000.0);
+        } else {
+            out.printf("Shadow:     none%n");
+        }
         out.printf("Servers:    %d live, %d dead%n", JsonDoc.num(c, "liveServers"), JsonDoc.num(c, "deadServers"));
         out.printf("Capacity:   %s used of %s (%.1f%%), %s free%n", Format.bytes(used), Format.bytes(cap),
                 cap == 0 ? 0.0 : 100.0 * used / cap, Format.bytes(JsonDoc.num(c, "freeBytes")));
