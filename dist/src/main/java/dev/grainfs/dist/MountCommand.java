@@ -36,6 +36,8 @@ final class MountCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ClientSecurityOptions security = new ClientSecurityOptions();
 
+    static final long MOUNT_RETRY_MS = 60_000;
+
     @Override
     public Integer call() throws Exception {
         Daemons.logInfo();
@@ -48,7 +50,10 @@ final class MountCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        GrainClient client = GrainClient.connect(Main.clientConfig(master != null ? master : parent.master),
+        // a mount rides out a master failover (a manual one takes about 10 s): its calls retry for a
+        // minute before a program sees EIO, where one-shot commands give up after 10 s
+        GrainClient client = GrainClient.connect(Main.clientConfig(master != null ? master : parent.master)
+                        .withRetryMs(MOUNT_RETRY_MS),
                 security.resolveOver(parent));
         if (!ClientSecurityOptions.admitted(client)) {
             client.close();
