@@ -77,7 +77,7 @@ final class MasterCommand implements Callable<Integer> {
         try {
             election = zk.election(bind + ":" + port);
         } catch (IllegalArgumentException e) {
-            System.err.println("grainfs: master: bad --zookeeper/--zookeeper-path: " + e.getMessage());
+            System.err.println("grainfs: master: bad --zookeeper settings: " + e.getMessage());
             return 2;
         }
         Master m;

@@ -73,7 +73,7 @@ final class ShadowCommand implements Callable<Integer> {
         try {
             election = zk.election(bind + ":" + port);
         } catch (IllegalArgumentException e) {
-            System.err.println("grainfs: shadow: bad --zookeeper/--zookeeper-path: " + e.getMessage());
+            System.err.println("grainfs: shadow: bad --zookeeper settings: " + e.getMessage());
             return 2;
         }
         ShadowMaster s;

@@ -29,18 +29,22 @@ class ZooKeeperFailoverProcessTest {
         List<GrainfsProcess> daemons = new ArrayList<>();
         List<MasterKillProcessTest.ClientWorker> workers = new ArrayList<>();
         MasterKillProcessTest.ClientWorker.Gate gate = new MasterKillProcessTest.ClientWorker.Gate();
+        // -Dgrainfs.zk.session=3s measures another session timeout (docs/benchmarks.md)
+        String session = System.getProperty("grainfs.zk.session", "4s");
         try (TestingServer zk = new TestingServer(true)) {
             Path masterLog = dir.resolve("master.log");
             Path shadowLog = dir.resolve("shadow.log");
             GrainfsProcess master = GrainfsProcess.daemon(masterLog, "master", "--meta-dir",
                     dir.resolve("meta").toString(), "--port", "0", "--chunk-size", "1m", "--heartbeat", "1",
                     "--safemode-extension", "500ms", "--trash-retention", "0", "--shadow-timeout", "2s",
-                    "--zookeeper", zk.getConnectString(), "--zookeeper-path", "/test-cluster");
+                    "--zookeeper", zk.getConnectString(), "--zookeeper-path", "/test-cluster",
+                    "--zookeeper-session-timeout", session);
             daemons.add(master);
             GrainfsProcess shadow = GrainfsProcess.daemon(shadowLog, "shadow", "--master", master.address(),
                     "--meta-dir", dir.resolve("shadow").toString(), "--port", "0", "--heartbeat", "1",
                     "--safemode-extension", "500ms", "--trash-retention", "0",
-                    "--zookeeper", zk.getConnectString(), "--zookeeper-path", "/test-cluster");
+                    "--zookeeper", zk.getConnectString(), "--zookeeper-path", "/test-cluster",
+                    "--zookeeper-session-timeout", session);
             daemons.add(shadow);
             HostPort masterAddress = HostPort.parse(master.address());
             HostPort shadowAddress = HostPort.parse(shadow.address());
@@ -62,9 +66,8 @@ class ZooKeeperFailoverProcessTest {
             ShadowProcessTest.awaitAcked(workers, ShadowProcessTest.acked(workers) + 30);
             gate.pause(workers);
             System.out.printf("ZooKeeperFailoverProcessTest: %d ops acknowledged; after the master's SIGKILL the "
-                    + "first op was acknowledged on the promoted shadow at %d ms (ZooKeeper session timeout %d ms)%n",
-                    ShadowProcessTest.acked(workers), firstAckMs,
-                    dev.grainfs.daemons.master.LeaderElection.DEFAULT_SESSION_MS);
+                    + "first op was acknowledged on the promoted shadow at %d ms (ZooKeeper session timeout %s)%n",
+                    ShadowProcessTest.acked(workers), firstAckMs, session);
             assertTrue(Files.readString(shadowLog).contains("AUTOMATIC FAILOVER"), "promoted by the election");
             ShadowProcessTest.checkEverything(shadowAddress, workers, "on the automatically promoted shadow");
             gate.stop(workers);
@@ -87,6 +90,10 @@ class ZooKeeperFailoverProcessTest {
                 "--zookeeper", "127.0.0.1:2181", "--zookeeper-path", "grainfs/");
         assertEquals(2, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("ZooKeeper path must look like /grainfs"), r.err());
+        r = GrainfsProcess.run("master", "--meta-dir", meta.toString(), "--port", "0",
+                "--zookeeper", "127.0.0.1:2181", "--zookeeper-session-timeout", "100ms");
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("--zookeeper-session-timeout must be between 1s and 60s"), r.err());
         assertTrue(!Files.exists(meta), "nothing created");
     }
 
