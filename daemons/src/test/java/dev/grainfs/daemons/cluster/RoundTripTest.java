@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Files of awkward sizes written and read back through the client library on a 3-server cluster. */
-class RoundTripTest {
+public class RoundTripTest {
     static final long CHUNK = 1 << 20;
     @TempDir
     static Path dir;
@@ -46,13 +46,13 @@ class RoundTripTest {
         return b;
     }
 
-    static void put(GrainClient c, String path, byte[] data) throws Exception {
+    public static void put(GrainClient c, String path, byte[] data) throws Exception {
         try (GrainFile f = c.create(path, CreateOptions.defaults())) {
             f.write(0, ByteBuffer.wrap(data));
         }
     }
 
-    static byte[] get(GrainClient c, String path) throws Exception {
+    public static byte[] get(GrainClient c, String path) throws Exception {
         try (GrainFile f = c.open(path, false)) {
             byte[] out = new byte[(int) f.size()];
             ByteBuffer b = ByteBuffer.wrap(out);

@@ -1,12 +1,10 @@
 package dev.grainfs.daemons.healing;
 
-import dev.grainfs.core.client.CreateOptions;
 import dev.grainfs.core.client.GrainClient;
-import dev.grainfs.core.client.GrainFile;
 import dev.grainfs.core.wire.proto.FsckRequest;
+import dev.grainfs.daemons.cluster.RoundTripTest;
 import dev.grainfs.core.wire.proto.FsckResponse;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -42,22 +40,11 @@ final class Healing {
     }
 
     static void put(GrainClient c, String path, byte[] data) throws Exception {
-        try (GrainFile f = c.create(path, CreateOptions.defaults())) {
-            f.write(0, ByteBuffer.wrap(data));
-        }
+        RoundTripTest.put(c, path, data);
     }
 
     static byte[] get(GrainClient c, String path) throws Exception {
-        try (GrainFile f = c.open(path, false)) {
-            byte[] out = new byte[(int) f.size()];
-            ByteBuffer b = ByteBuffer.wrap(out);
-            while (b.hasRemaining()) {
-                if (f.read(b.position(), b) < 0) {
-                    break;
-                }
-            }
-            return out;
-        }
+        return RoundTripTest.get(c, path);
     }
 
     static FsckResponse fsck(GrainClient c) throws Exception {
