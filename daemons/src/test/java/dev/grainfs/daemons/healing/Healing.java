@@ -2,8 +2,8 @@ package dev.grainfs.daemons.healing;
 
 import dev.grainfs.core.client.GrainClient;
 import dev.grainfs.core.wire.proto.FsckRequest;
-import dev.grainfs.daemons.cluster.RoundTripTest;
 import dev.grainfs.core.wire.proto.FsckResponse;
+import dev.grainfs.daemons.cluster.RoundTripTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
