@@ -39,6 +39,8 @@ class BalancerTest {
             c.addChunkServer(); // cs3, rack /r2
             c.addChunkServer(); // cs4, rack /r1
             c.waitForServers(5);
+            Healing.await("the servers' use reported", 20_000, () -> ClusterAdmin.servers(c).stream()
+                    .filter(s -> s.chunks() > 0).allMatch(s -> s.used() > 0));
             long capacity = ClusterAdmin.servers(c).get(0).capacity();
             double threshold = 100.0 * SLACK / capacity;
             long before = spread(c);
@@ -80,6 +82,9 @@ class BalancerTest {
                     () -> admin.balance(BalanceAction.BALANCE_START, 150, 0));
             assertEquals(StatusCode.EINVAL, bad.status());
             assertFalse(status(admin).getRunning());
+            // the balancer sees the use the servers' heartbeats report: wait until the loaded ones did
+            Healing.await("the servers' use reported", 20_000, () -> ClusterAdmin.servers(c).stream()
+                    .filter(s -> s.chunks() > 0).allMatch(s -> s.used() > 0));
             // a tiny bandwidth keeps it going long enough to stop it
             assertTrue(admin.balance(BalanceAction.BALANCE_START, 0.0001, 1).getRunning());
             BalanceResponse stopped = admin.balance(BalanceAction.BALANCE_STOP, 0, 0);
