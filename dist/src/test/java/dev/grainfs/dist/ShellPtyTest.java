@@ -76,7 +76,12 @@ class ShellPtyTest {
                 tmux("send-keys", "-t", session, "C-u", "");
                 // Ctrl-C stops a long get but not the shell
                 tmux("send-keys", "-t", session, "get /projects/big " + dir.resolve("copy"), "Enter");
-                Thread.sleep(300);
+                // Ctrl-C once the get's progress bar shows (the command runs), not after a fixed pause
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (!java.util.regex.Pattern.compile("get /projects/big +\\d+%").matcher(screen(session)).find()) {
+                    assertTrue(System.currentTimeMillis() < deadline, "no progress bar for get:\n" + screen(session));
+                    Thread.sleep(50);
+                }
                 tmux("send-keys", "-t", session, "C-c", "");
                 tmux("send-keys", "-t", session, "pwd", "Enter");
                 waitFor(session, "/\n", 30_000);
