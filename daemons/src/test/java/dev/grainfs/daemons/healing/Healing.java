@@ -43,6 +43,21 @@ final class Healing {
         RoundTripTest.put(c, path, data);
     }
 
+    /** Every chunk of {@code files} has 3 replicas, none on {@code victim}, and every file reads back. */
+    static void assertFullyReplicatedWithout(GrainClient client, Map<String, byte[]> files, String victim)
+            throws Exception {
+        for (String path : files.keySet()) {
+            for (dev.grainfs.core.wire.proto.ChunkLocation l : client.locations(path)) {
+                org.junit.jupiter.api.Assertions.assertEquals(3, l.getReplicasCount(), path + " chunk " + l.getIndex());
+                org.junit.jupiter.api.Assertions.assertTrue(
+                        l.getReplicasList().stream().noneMatch(a -> a.getServerId().equals(victim)));
+            }
+        }
+        for (var e : files.entrySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue(), get(client, e.getKey()), e.getKey());
+        }
+    }
+
     static byte[] get(GrainClient c, String path) throws Exception {
         return RoundTripTest.get(c, path);
     }

@@ -1,13 +1,10 @@
 package dev.grainfs.daemons.healing;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.grainfs.core.client.GrainClient;
 import dev.grainfs.core.security.ClusterKey;
 import dev.grainfs.core.security.WireSecurity;
-import dev.grainfs.core.wire.proto.ChunkLocation;
 import dev.grainfs.daemons.testing.MiniCluster;
 import java.nio.file.Path;
 import java.util.Map;
@@ -34,15 +31,7 @@ class KeyedReReplicationTest {
                     () -> ReReplicationTest.under(client) > 0);
             long repair = Healing.await("fsck HEALTHY", 60_000, () -> Healing.exactlyReplicated(client));
             System.out.printf("keyed re-replication: repaired in %d ms%n", repair);
-            for (String path : files.keySet()) {
-                for (ChunkLocation l : client.locations(path)) {
-                    assertEquals(3, l.getReplicasCount(), path + " chunk " + l.getIndex());
-                    assertTrue(l.getReplicasList().stream().noneMatch(a -> a.getServerId().equals(victim)));
-                }
-            }
-            for (var e : files.entrySet()) {
-                assertArrayEquals(e.getValue(), Healing.get(client, e.getKey()), e.getKey());
-            }
+            Healing.assertFullyReplicatedWithout(client, files, victim);
         }
     }
 }

@@ -1,12 +1,9 @@
 package dev.grainfs.daemons.healing;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.grainfs.core.client.GrainClient;
-import dev.grainfs.core.wire.proto.ChunkLocation;
 import dev.grainfs.core.wire.proto.FsckResponse;
 import dev.grainfs.daemons.testing.MiniCluster;
 import java.nio.file.Path;
@@ -45,15 +42,7 @@ class ReReplicationTest {
             long repair = Healing.await("fsck HEALTHY", 30_000, () -> Healing.exactlyReplicated(client));
             System.out.printf("re-replication: %d under-replicated chunks repaired in %d ms%n",
                     sick.getUnderReplicated(), repair);
-            for (String path : files.keySet()) {
-                for (ChunkLocation l : client.locations(path)) {
-                    assertEquals(3, l.getReplicasCount(), path + " chunk " + l.getIndex());
-                    assertTrue(l.getReplicasList().stream().noneMatch(a -> a.getServerId().equals(victim)));
-                }
-            }
-            for (var e : files.entrySet()) {
-                assertArrayEquals(e.getValue(), Healing.get(client, e.getKey()), e.getKey());
-            }
+            Healing.assertFullyReplicatedWithout(client, files, victim);
         }
     }
 
